@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'examples/**/test/**/*.test.{ts,js}'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    // Two cores on CI; spawn-heavy CLI tests do better with bounded parallelism.
+    maxWorkers: 2,
+  },
+});
