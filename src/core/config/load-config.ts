@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { ConfigError, ErrorCode, type Problem } from '../errors.js';
+import { substituteEnv } from './env-substitution.js';
+import { configFileSchema } from './schema.js';
+import type { SidecarConfig } from './sidecar-config.js';
+import { issuesToProblems, objectKeysAt } from './zod-messages.js';
+
+/** MAX_CONFIG_BYTES bounds what is read: a config is a few kB; a huge file is a mistake. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** readConfigFile reads the file's text; a missing or unreadable file is a ConfigError naming it. */
+export async function readConfigFile(file: string): Promise<string> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'file not found (pass --config FILE or set SIDECAR_CONFIG)'
+        : code === 'EISDIR' ? 'is a directory, expected a JSON file'
+          : code === 'EACCES' ? 'permission denied'
+            : `cannot read: ${code ?? String(err)}`;
+    throw new ConfigError(file, [
+      { code: code === 'ENOENT' ? ErrorCode.CONFIG_NOT_FOUND : ErrorCode.CONFIG_UNREADABLE, path: '', message: reason },
+    ]);
+  }
+  if (buffer.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError(file, [
+      { code: ErrorCode.CONFIG_UNREADABLE, path: '', message: `is ${buffer.length} bytes; a config is at most 1 MiB` },
+    ]);
+  }
+  return buffer.toString('utf8');
+}
+
+/** parseConfigText parses, substitutes the environment and checks plugins.json's own shape (not plugin options). */
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+  const raw = parseJson(text.replace(/^\uFEFF/, ''), file);
+  const problems: Problem[] = [];
+  const substituted = substituteEnv(raw, env, problems);
+  const result = configFileSchema.safeParse(substituted);
+  if (!result.success) {
+    problems.push(...issuesToProblems(result.error.issues, [], ErrorCode.CONFIG_INVALID, (p) => objectKeysAt(configFileSchema, p)));
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
+
+  const { agent, collectors, transports } = result.data;
+  const id = agent.id ?? hostname().slice(0, 128);
+  return {
+    file,
+    dir: path.dirname(path.resolve(file)),
+    agent: { id, name: agent.name ?? id, initial_delay_ms: agent.initial_delay_ms, interval_ms: agent.interval_ms },
+    collectors,
+    transports,
+  };
+}
+
+/** loadConfig reads and checks a plugins.json file. */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SidecarConfig> {
+  return parseConfigText(await readConfigFile(file), file, env);
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [{ code: ErrorCode.CONFIG_SYNTAX, path: '', message: describeSyntaxError(err, text) }]);
+  }
+}
+
+/** describeSyntaxError turns V8's message into "invalid JSON at line L, column C: ..." on every Node version. */
+function describeSyntaxError(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (text.trim() === '') return 'invalid JSON: the file is empty';
+  const lineCol = /line (\d+) column (\d+)/.exec(message);
+  const position = /position (\d+)/.exec(message);
+  let where = '';
+  if (lineCol) where = ` at line ${lineCol[1]}, column ${lineCol[2]}`;
+  else if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  const reason = message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '');
+  return `invalid JSON${where}: ${reason}`;
+}
