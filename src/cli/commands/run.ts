@@ -1,0 +1,109 @@
+import type { Logger } from '../../core/contracts/logger.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import type { SidecarConfig } from '../../core/config/sidecar-config.js';
+import { ConfigError, describeError } from '../../core/errors.js';
+import { Sidecar } from '../../core/sidecar.js';
+import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
+
+/** SHUTDOWN_GRACE_MS is how long transports may flush on SIGTERM before they are closed. */
+export const SHUTDOWN_GRACE_MS = 1500;
+/** HARD_DEADLINE_MS is the longest a stop may take, whatever a plugin does; then the process exits anyway. */
+export const HARD_DEADLINE_MS = 3000;
+
+/** RunOptions are `sidecar run`'s flags. */
+export interface RunOptions {
+  config?: string;
+  interval?: number;
+  initialDelay?: number;
+}
+
+function withOverrides(config: SidecarConfig, opts: RunOptions): SidecarConfig {
+  return {
+    ...config,
+    agent: {
+      ...config.agent,
+      interval_ms: opts.interval ?? config.agent.interval_ms,
+      initial_delay_ms: opts.initialDelay ?? config.agent.initial_delay_ms,
+    },
+  };
+}
+
+function oneLine(err: unknown): string {
+  return err instanceof ConfigError ? err.message.split('\n').join('; ') : describeError(err);
+}
+
+/**
+ * runCommand is the daemon: the schedule runs until SIGTERM or SIGINT, which stop it cleanly (exit 0); a
+ * second signal, or a stop that outlasts HARD_DEADLINE_MS, exits at once with 1. SIGHUP reloads the config.
+ */
+export async function runCommand(opts: RunOptions): Promise<void> {
+  const ctx = await setup(opts.config);
+  const config = withOverrides(ctx.config, opts);
+  const sidecar = await Sidecar.create({ config, logger: ctx.logger, builtins: ctx.builtins });
+  const { logger } = ctx;
+  if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
+  sidecar.start();
+  logger.info(
+    {
+      agent_id: config.agent.id,
+      collectors: config.collectors.filter((c) => c.enabled).map((c) => c.plugin),
+      transports: sidecar.status().transports.map((t) => t.instanceId),
+      initial_delay_ms: config.agent.initial_delay_ms,
+      interval_ms: config.agent.interval_ms,
+    },
+    'Sidecar started',
+  );
+  guardProcess(logger);
+  await new Promise<void>((resolve) => handleSignals(sidecar, ctx, opts, resolve));
+}
+
+function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, done: () => void): void {
+  const { logger } = ctx;
+  let stopping = false;
+  let reloading: Promise<void> = Promise.resolve();
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'Second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'Stopping');
+    setTimeout(() => {
+      logger.error(`Stop did not finish within ${HARD_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, HARD_DEADLINE_MS).unref();
+    void reloading
+      .then(() => sidecar.stop(SHUTDOWN_GRACE_MS))
+      .then(() => {
+        logger.info('Stopped');
+        done();
+        process.exit(0);
+      });
+  };
+  const reload = () => {
+    reloading = reloading.then(async () => {
+      if (stopping) return;
+      logger.info('SIGHUP: reloading configuration');
+      try {
+        const fresh = withOverrides(await loadConfig(configPath(opts.config)), opts);
+        registerSecrets(fresh, ctx.scrubber);
+        await sidecar.reload(fresh);
+      } catch (err) {
+        logger.error({ reason: oneLine(err) }, 'Reload failed; the previous configuration keeps running');
+      }
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', reload);
+}
+
+/** guardProcess keeps a stray plugin error from killing a daemon that would lose its buffered reports. */
+function guardProcess(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ reason: describeError(reason) }, 'Unhandled promise rejection (a plugin bug?); continuing');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.error({ reason: describeError(err) }, 'Uncaught exception (a plugin bug?); continuing');
+  });
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { collectCommand } from './commands/collect.js';
+import { pluginsCommand } from './commands/plugins.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { DEFAULT_CONFIG } from './setup.js';
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** parseMs reads a non-negative whole number of milliseconds from a flag. */
+export function parseMs(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds');
+  return Number(value);
+}
+
+function configOption(): Option {
+  return new Option('-c, --config <file>', `plugins.json to use (default: $SIDECAR_CONFIG or ./${DEFAULT_CONFIG})`);
+}
+
+/** buildProgram declares the `sidecar` commands; `extraCommands` lets later modules add theirs. */
+export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => void> = []): Command {
+  const program = new Command('sidecar')
+    .description('Collects CPU, RAM and GPU memory of an LLM host and reports them to a hub.')
+    .version(readVersion(), '-v, --version')
+    .showHelpAfterError('(run sidecar --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('collect')
+    .description('run every enabled collector once and print one report as JSON on stdout')
+    .addOption(configOption())
+    .option('--pretty', 'indent the JSON')
+    .action(collectCommand);
+  program
+    .command('validate')
+    .description('check plugins.json and every enabled plugin and its options; exit 0 if valid, 2 if not')
+    .addOption(configOption())
+    .action(validateCommand);
+  program
+    .command('plugins')
+    .description('list known plugins: kind, source, enabled, the fields each provides, fields shared by several')
+    .addOption(configOption())
+    .option('--json', 'print JSON instead of a table')
+    .action(pluginsCommand);
+  program
+    .command('run')
+    .description('run the daemon: report on the schedule through the configured transports until SIGTERM/SIGINT')
+    .addOption(configOption())
+    .addOption(new Option('--interval <ms>', 'override agent.interval_ms').argParser(parseMs))
+    .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms').argParser(parseMs))
+    .action(runCommand);
+  for (const add of extraCommands) add(program);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
+  return program;
+}

@@ -1,0 +1,44 @@
+import { BUILTIN_PLUGINS } from '../plugins/builtin.js';
+import type { Logger } from '../core/contracts/logger.js';
+import { loadConfig } from '../core/config/load-config.js';
+import type { SidecarConfig } from '../core/config/sidecar-config.js';
+import { createLogger, parseLogLevel, SECRET_KEY, SecretScrubber } from '../core/logger.js';
+
+/** DEFAULT_CONFIG is used when neither --config nor SIDECAR_CONFIG names a file. */
+export const DEFAULT_CONFIG = 'plugins.json';
+
+/** configPath picks the config file: --config, then $SIDECAR_CONFIG, then ./plugins.json. */
+export function configPath(flag: string | undefined): string {
+  return flag ?? (process.env.SIDECAR_CONFIG || DEFAULT_CONFIG);
+}
+
+/** CliContext is what every command starts from: the config and a logger that scrubs its secrets. */
+export interface CliContext {
+  readonly config: SidecarConfig;
+  readonly logger: Logger;
+  readonly scrubber: SecretScrubber;
+  readonly builtins: typeof BUILTIN_PLUGINS;
+}
+
+/** createCliLogger builds the stderr logger at LOG_LEVEL; a bad LOG_LEVEL is a usage error. */
+export function createCliLogger(scrubber: SecretScrubber): Logger {
+  return createLogger({ level: parseLogLevel(process.env.LOG_LEVEL), scrubber });
+}
+
+/** registerSecrets adds every secret-looking option value (token, password...) to the scrubber. */
+export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber): void {
+  for (const entry of [...config.collectors, ...config.transports]) {
+    for (const [key, value] of Object.entries(entry.options)) {
+      if (SECRET_KEY.test(key) && typeof value === 'string') scrubber.add(value);
+    }
+  }
+}
+
+/** setup loads the config named on the command line and makes the logger. */
+export async function setup(flag: string | undefined): Promise<CliContext> {
+  const scrubber = new SecretScrubber();
+  const logger = createCliLogger(scrubber);
+  const config = await loadConfig(configPath(flag));
+  registerSecrets(config, scrubber);
+  return { config, logger, scrubber, builtins: BUILTIN_PLUGINS };
+}

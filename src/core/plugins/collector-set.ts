@@ -1,0 +1,84 @@
+import type { DependencyContainer } from 'tsyringe';
+import { Logger } from '../contracts/logger.js';
+import type { FieldValue, IdentifyFields } from '../contracts/report.js';
+import type { AgentConfig } from '../config/sidecar-config.js';
+import { createPluginContainer } from '../container.js';
+import { withDeadline } from '../deadline.js';
+import { describeError } from '../errors.js';
+import { sanitizeValue } from '../merger.js';
+import { CollectorSlot, ResolvedCollectorToken } from './collector-slot.js';
+import { disposeAll } from './dispose-all.js';
+import { buildPluginContext } from './plugin-context.js';
+import type { ResolvedCollector } from './resolve-entries.js';
+
+/** CollectorSet is the running collectors of one config, each in its own child container. */
+export class CollectorSet {
+  private constructor(
+    readonly slots: readonly CollectorSlot[],
+    private readonly containers: ReadonlyArray<{ container: DependencyContainer; logger: Logger }>,
+  ) {}
+
+  /** start creates every collector; if one fails, those already created are disposed and the error is thrown. */
+  static async start(
+    resolved: readonly ResolvedCollector[],
+    root: DependencyContainer,
+    agent: AgentConfig,
+    configDir: string,
+  ): Promise<CollectorSet> {
+    const rootLogger = root.resolve(Logger);
+    const containers = resolved.map((entry) => {
+      const context = buildPluginContext({
+        name: entry.manifest.name,
+        instanceId: entry.instanceId,
+        options: entry.options,
+        rootLogger,
+        agent,
+        configDir,
+      });
+      const container = createPluginContainer(root, { manifest: entry.manifest, context });
+      container.registerInstance(ResolvedCollectorToken, entry);
+      return { container, logger: context.logger };
+    });
+    const slots = containers.map(({ container }) => container.resolve(CollectorSlot));
+    const set = new CollectorSet(slots, containers);
+    const started = await Promise.allSettled(slots.map((slot) => slot.start()));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      await set.dispose();
+      throw failure.reason;
+    }
+    return set;
+  }
+
+  /**
+   * identify gathers the handshake fields collectors contribute (only those they declare), each under its
+   * deadline; the first non-null value of a field wins, as in reports. A collector that fails is skipped.
+   */
+  async identify(): Promise<IdentifyFields> {
+    const contributions = await Promise.all(
+      this.slots.map(async (slot) => {
+        const declared = slot.resolved.manifest.identifyFields ?? [];
+        if (declared.length === 0) return {};
+        try {
+          const values = await withDeadline((signal) => slot.identify(signal), slot.timeoutMs);
+          return Object.fromEntries(declared.map((field) => [field, sanitizeValue(values[field])]));
+        } catch (err) {
+          slot.context.logger.warn({ reason: describeError(err) }, 'Collector could not contribute to identify');
+          return {};
+        }
+      }),
+    );
+    const fields: Record<string, FieldValue> = {};
+    for (const contribution of contributions) {
+      for (const [field, value] of Object.entries(contribution)) {
+        if (value !== null && fields[field] === undefined) fields[field] = value;
+      }
+    }
+    return fields;
+  }
+
+  /** dispose disposes every collector's container; bounded, never throws. */
+  async dispose(): Promise<void> {
+    await disposeAll(this.containers);
+  }
+}

@@ -1,0 +1,67 @@
+import type { DependencyContainer } from 'tsyringe';
+import { Logger } from '../contracts/logger.js';
+import type { IdentifyFields, ResourceReport } from '../contracts/report.js';
+import type { AgentConfig } from '../config/sidecar-config.js';
+import { createPluginContainer } from '../container.js';
+import { describeError } from '../errors.js';
+import { disposeAll } from './dispose-all.js';
+import { buildTransportContext } from './plugin-context.js';
+import type { ResolvedTransport } from './resolve-entries.js';
+import { ResolvedTransportToken, TransportSlot } from './transport-slot.js';
+
+/** TransportHandle is one running transport with its container. */
+export interface TransportHandle {
+  readonly slot: TransportSlot;
+  readonly container: DependencyContainer;
+}
+
+/**
+ * startTransports creates and starts the given transports; if one fails, those already started are
+ * disposed and the error is thrown. `identify` is how they reach the current collectors' handshake fields.
+ */
+export async function startTransports(
+  resolved: readonly ResolvedTransport[],
+  root: DependencyContainer,
+  agent: AgentConfig,
+  configDir: string,
+  identify: () => Promise<IdentifyFields>,
+): Promise<TransportHandle[]> {
+  const rootLogger = root.resolve(Logger);
+  const handles = resolved.map((entry) => {
+    const context = buildTransportContext(
+      { name: entry.manifest.name, instanceId: entry.instanceId, options: entry.options, rootLogger, agent, configDir },
+      identify,
+    );
+    const container = createPluginContainer(root, { manifest: entry.manifest, context });
+    container.registerInstance(ResolvedTransportToken, entry);
+    return { slot: container.resolve(TransportSlot), container };
+  });
+  const started = await Promise.allSettled(handles.map((h) => h.slot.start()));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    await stopTransports(handles, 0);
+    throw failure.reason;
+  }
+  return handles;
+}
+
+/** broadcast hands one report to every transport; none of them can delay or break the others. */
+export function broadcast(handles: readonly TransportHandle[], report: ResourceReport): void {
+  for (const { slot } of handles) slot.send(report);
+}
+
+/** stopTransports lets each transport flush for up to `graceMs`, then disposes them; it never throws. */
+export async function stopTransports(handles: readonly TransportHandle[], graceMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(Math.max(1, graceMs));
+  await Promise.all(
+    handles.map(async ({ slot }) => {
+      const gave = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      try {
+        await Promise.race([slot.stop(signal), gave]);
+      } catch (err) {
+        slot.context.logger.warn({ reason: describeError(err) }, 'Transport failed to stop cleanly');
+      }
+    }),
+  );
+  await disposeAll(handles.map(({ slot, container }) => ({ container, logger: slot.context.logger })));
+}

@@ -1,0 +1,89 @@
+import { inject, injectable, type InjectionToken } from 'tsyringe';
+import type { Transport, TransportContext, TransportStatus } from '../contracts/plugin.js';
+import type { ResourceReport } from '../contracts/report.js';
+import { PluginContextToken } from '../container.js';
+import { describeError, ErrorCode, SidecarError } from '../errors.js';
+import type { ResolvedTransport } from './resolve-entries.js';
+
+/** ResolvedTransportToken is the resolved entry a transport slot's child container was made for. */
+export const ResolvedTransportToken: InjectionToken<ResolvedTransport> = Symbol('ResolvedTransport');
+
+/**
+ * TransportSlot holds one configured transport instance: it creates, starts, feeds and stops it, and keeps a
+ * misbehaving transport (one that throws from send) from reaching the scheduler.
+ */
+@injectable()
+export class TransportSlot {
+  private instance: Transport | undefined;
+  private stopped = false;
+  private failing = false;
+
+  constructor(
+    @inject(ResolvedTransportToken) readonly resolved: ResolvedTransport,
+    @inject(PluginContextToken) readonly context: TransportContext<unknown>,
+  ) {}
+
+  get instanceId(): string {
+    return this.resolved.instanceId;
+  }
+
+  /** start creates the transport and starts it; a failure is a PLUGIN_CREATE_FAILED naming the entry. */
+  async start(): Promise<void> {
+    try {
+      this.instance = await this.resolved.manifest.create(this.context);
+      if (typeof this.instance?.send !== 'function') throw new Error('create() must return an object with send(report)');
+      await this.instance.start?.();
+    } catch (err) {
+      throw new SidecarError(
+        ErrorCode.PLUGIN_CREATE_FAILED,
+        `${this.resolved.path}: plugin "${this.resolved.entry.plugin}" failed to start: ${describeError(err)}`,
+        true,
+        { cause: err },
+      );
+    }
+  }
+
+  /** send hands a report over without waiting for it; failures are logged once per change of state. */
+  send(report: ResourceReport): void {
+    if (!this.instance || this.stopped) return;
+    try {
+      Promise.resolve(this.instance.send(report)).then(() => this.markOk(), (err: unknown) => this.markFailed(err));
+    } catch (err) {
+      this.markFailed(err);
+    }
+  }
+
+  /** status is the transport's own description of its state, if it gives one. */
+  status(): TransportStatus | undefined {
+    try {
+      return this.instance?.status?.();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** stop flushes and closes the transport within `signal`; it is idempotent. */
+  async stop(signal: AbortSignal): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.instance?.stop?.(signal);
+  }
+
+  /** dispose stops (if not yet) and releases the transport. */
+  async dispose(): Promise<void> {
+    await this.stop(AbortSignal.abort()).catch(() => undefined);
+    const instance = this.instance;
+    this.instance = undefined;
+    await instance?.dispose?.();
+  }
+
+  private markOk(): void {
+    if (this.failing) this.context.logger.info('Transport recovered');
+    this.failing = false;
+  }
+
+  private markFailed(err: unknown): void {
+    if (!this.failing) this.context.logger.warn({ reason: describeError(err) }, `Transport failed to send: ${describeError(err)}`);
+    this.failing = true;
+  }
+}

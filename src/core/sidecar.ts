@@ -1,0 +1,190 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DependencyContainer } from 'tsyringe';
+import { CollectionCycle } from './collection-cycle.js';
+import { CollectorHealth, type CollectorStats } from './collector-health.js';
+import { createRootContainer } from './container.js';
+import { systemClock, type Clock } from './contracts/clock.js';
+import { Logger } from './contracts/logger.js';
+import type { PluginManifest, Transport, TransportStatus } from './contracts/plugin.js';
+import type { ResourceReport } from './contracts/report.js';
+import type { SidecarConfig } from './config/sidecar-config.js';
+import { createLogger } from './logger.js';
+import { CollectorInstantiator, inProcessInstantiator } from './plugins/collector-slot.js';
+import { CollectorSet } from './plugins/collector-set.js';
+import { embeddedTransports } from './plugins/embedded-transport.js';
+import { resolvePlugins, type ResolvedPlugins, type ResolvedTransport } from './plugins/resolve-entries.js';
+import { broadcast, startTransports, stopTransports, type TransportHandle } from './plugins/transport-set.js';
+import { Scheduler } from './scheduler.js';
+
+/** SidecarOptions configure a sidecar runtime. Only `config` and `builtins` are required. */
+export interface SidecarOptions {
+  readonly config: SidecarConfig;
+  readonly builtins: ReadonlyMap<string, PluginManifest>;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** transports given in code (embedding): they receive every report, like configured ones. */
+  readonly transports?: readonly Transport[];
+  /** startTransports false skips the configured transports (for one-off collection). */
+  readonly startTransports?: boolean;
+  readonly instantiateCollector?: CollectorInstantiator;
+}
+
+/** SidecarStatus is a snapshot of the runtime's health. */
+export interface SidecarStatus {
+  readonly agentId: string;
+  readonly reports: number;
+  readonly lastReportAt: number | null;
+  readonly collectors: readonly CollectorStats[];
+  readonly transports: ReadonlyArray<{ readonly instanceId: string; readonly status: TransportStatus | null }>;
+}
+
+/**
+ * Sidecar is the runtime: collectors and transports in their containers, the collection cycle and the
+ * schedule. The CLI's `run` and embedding hosts both use it.
+ */
+export class Sidecar {
+  private readonly health = new CollectorHealth();
+  private scheduler: Scheduler | undefined;
+  private reports = 0;
+  private lastReportAt: number | null = null;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly root: DependencyContainer,
+    private readonly options: SidecarOptions,
+    private resolved: ResolvedPlugins,
+    private collectors: CollectorSet,
+    private transports: TransportHandle[],
+  ) {}
+
+  /** create resolves and starts every plugin of `config`; errors are ConfigError/SidecarError for the user. */
+  static async create(options: SidecarOptions): Promise<Sidecar> {
+    const logger = options.logger ?? createLogger();
+    const root = createRootContainer({ logger, clock: options.clock ?? systemClock, config: options.config });
+    root.registerInstance(CollectorInstantiator, options.instantiateCollector ?? inProcessInstantiator);
+    const resolved = await resolvePlugins(options.config, options.builtins);
+    const collectors = await CollectorSet.start(resolved.collectors, root, options.config.agent, options.config.dir);
+    let sidecar: Sidecar | undefined;
+    const identify = () => (sidecar ? sidecar.collectors.identify() : Promise.resolve({}));
+    let transports: TransportHandle[] = [];
+    try {
+      const wanted = options.startTransports === false ? [] : resolved.transports;
+      transports = await startTransports(
+        [...wanted, ...embeddedTransports(options.transports ?? [])],
+        root,
+        options.config.agent,
+        options.config.dir,
+        identify,
+      );
+    } catch (err) {
+      await collectors.dispose();
+      throw err;
+    }
+    sidecar = new Sidecar(root, options, resolved, collectors, transports);
+    return sidecar;
+  }
+
+  /** config is the configuration currently running. */
+  get config(): SidecarConfig {
+    return this.resolved.config;
+  }
+
+  /** collectOnce runs one collection cycle and returns the report, without sending it. */
+  async collectOnce(): Promise<ResourceReport> {
+    const cycle = new CollectionCycle(this.collectors.slots, this.config.agent.id, this.clock, this.health);
+    return cycle.run();
+  }
+
+  /** start begins the schedule: the first report after `initial_delay_ms`, then every `interval_ms`. */
+  start(): void {
+    if (this.scheduler) return;
+    this.scheduler = new Scheduler(() => this.collectAndSend(), this.scheduleOptions(), this.clock, this.logger);
+    this.scheduler.start();
+  }
+
+  /**
+   * reload swaps in a new config. Collectors are rebuilt; a transport whose entry and agent are unchanged is
+   * kept as it is (with its connection and buffer). If the new config does not load, the old one keeps
+   * running and the error is thrown.
+   */
+  async reload(config: SidecarConfig): Promise<void> {
+    const resolved = await resolvePlugins(config, this.options.builtins);
+    const collectors = await CollectorSet.start(resolved.collectors, this.root, config.agent, config.dir);
+    const sameAgent = isDeepStrictEqual(config.agent, this.config.agent);
+    const kept = this.transports.filter(
+      (h) => h.slot.resolved.source === 'embedded' || (sameAgent && resolved.transports.some((t) => sameTransport(t, h))),
+    );
+    const retired = this.transports.filter((h) => !kept.includes(h));
+    const fresh = resolved.transports.filter((t) => !kept.some((h) => sameTransport(t, h)));
+    let started: TransportHandle[];
+    try {
+      started = await startTransports(fresh, this.root, config.agent, config.dir, () => this.collectors.identify());
+    } catch (err) {
+      await collectors.dispose();
+      throw err;
+    }
+    const oldCollectors = this.collectors;
+    this.collectors = collectors;
+    this.transports = [...kept, ...started];
+    this.resolved = resolved;
+    this.scheduler?.reschedule(this.scheduleOptions());
+    await oldCollectors.dispose();
+    await stopTransports(retired, 500);
+    this.logger.info(
+      { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
+      'Configuration reloaded',
+    );
+  }
+
+  /**
+   * stop ends the schedule, gives transports up to `graceMs` to send what is in flight, then disposes
+   * collectors and, last, transports. Idempotent.
+   */
+  stop(graceMs = 1000): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.scheduler?.stop();
+      await this.collectors.dispose();
+      await stopTransports(this.transports, graceMs);
+    })();
+    return this.stopping;
+  }
+
+  /** status is a snapshot of the runtime's health, for `sidecar status` and metrics. */
+  status(): SidecarStatus {
+    return {
+      agentId: this.config.agent.id,
+      reports: this.reports,
+      lastReportAt: this.lastReportAt,
+      collectors: this.health.snapshot(),
+      transports: this.transports.map(({ slot }) => ({ instanceId: slot.instanceId, status: slot.status() ?? null })),
+    };
+  }
+
+  private async collectAndSend(): Promise<void> {
+    const report = await this.collectOnce();
+    this.reports += 1;
+    this.lastReportAt = report.timestamp;
+    broadcast(this.transports, report);
+  }
+
+  private scheduleOptions() {
+    return { initialDelayMs: this.config.agent.initial_delay_ms, intervalMs: this.config.agent.interval_ms };
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private get logger(): Logger {
+    return this.root.resolve(Logger);
+  }
+}
+
+function sameTransport(candidate: ResolvedTransport, handle: TransportHandle): boolean {
+  const current = handle.slot.resolved;
+  return (
+    current.entry.plugin === candidate.entry.plugin &&
+    current.instanceId === candidate.instanceId &&
+    isDeepStrictEqual(current.options, candidate.options)
+  );
+}
