@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ollamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/index.js';
+
+const validate = (value: unknown) => ollamaVramCollector.options!['~standard'].validate(value);
+
+describe('ollama-vram manifest', () => {
+  it('declares its fields and the handshake field', () => {
+    expect(ollamaVramCollector).toMatchObject({ kind: 'collector', apiVersion: 1, name: 'ollama-vram' });
+    expect(ollamaVramCollector.fields).toEqual(['vram_used_bytes', 'vram_total_bytes']);
+    expect(ollamaVramCollector.identifyFields).toEqual(['ollama_url']);
+  });
+
+  it('defaults url to the local Ollama', () => {
+    expect(validate({})).toEqual({ value: { url: 'http://127.0.0.1:11434' } });
+  });
+
+  it.each(['http://gpu-box:11434', 'https://ollama.example.com/prefix/'])('accepts %s', (url) => {
+    expect(validate({ url })).toEqual({ value: { url } });
+  });
+
+  it.each([
+    ['127.0.0.1:11434', /http:\/\/ or https:\/\/ URL/],
+    ['ftp://host/', /http:\/\/ or https:\/\/ URL/],
+    ['not a url', /http:\/\/ or https:\/\/ URL/],
+    ['http://user:secret@host:11434', /user name or password/],
+    ['http://host:11434/?x=1', /query/],
+  ])('rejects url %s with a clear message', (url, message) => {
+    const result = validate({ url });
+    expect(result).toMatchObject({ issues: [{ path: ['url'] }] });
+    expect((result as { issues: { message: string }[] }).issues[0]!.message).toMatch(message);
+  });
+
+  it('rejects a url that is not a string, and unknown options', () => {
+    expect(validate({ url: 11434 })).toMatchObject({ issues: [{ path: ['url'] }] });
+    expect(validate({ host: 'localhost' })).toMatchObject({ issues: [{ code: 'unrecognized_keys' }] });
+  });
+});
