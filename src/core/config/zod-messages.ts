@@ -70,6 +70,13 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+function hintFor(key: string, known: readonly string[] | undefined): string {
+  if (known === undefined) return '';
+  const guess = closest(key, known);
+  if (guess) return `; did you mean "${guess}"?`;
+  return known.length ? `; known keys: ${known.join(', ')}` : '; this takes no keys';
+}
+
 function segmentKey(segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey {
   return typeof segment === 'object' ? segment.key : segment;
 }
@@ -90,11 +97,9 @@ export function issuesToProblems(
     const detail = issue as { code?: string; keys?: string[] };
     const unknownKeys = detail.code === 'unrecognized_keys' ? detail.keys : undefined;
     if (unknownKeys) {
-      const known = knownKeysAt?.(path) ?? [];
+      const known = knownKeysAt?.(path);
       for (const key of unknownKeys) {
-        const guess = closest(key, known);
-        const hint = guess ? `did you mean "${guess}"?` : known.length ? `known keys: ${known.join(', ')}` : 'no keys are allowed here';
-        problems.push({ code, path: formatJsonPath([...path, key]), message: `unknown key (a typo, or a setting that does not exist; ${hint})` });
+        problems.push({ code, path: formatJsonPath([...path, key]), message: `unknown key (a typo, or a setting that does not exist${hintFor(key, known)})` });
       }
       continue;
     }

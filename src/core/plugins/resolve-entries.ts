@@ -2,7 +2,9 @@ import type { CollectorManifest, PluginManifest, TransportManifest } from '../co
 import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 import { ConfigError, describeError, ErrorCode, SidecarError, type Problem } from '../errors.js';
 import type { CollectorEntry, SidecarConfig, TransportEntry } from '../config/sidecar-config.js';
-import { issuesToProblems } from '../config/zod-messages.js';
+import type { JsonPath } from '../config/json-path.js';
+import { issuesToProblems, objectKeysAt } from '../config/zod-messages.js';
+import { z } from 'zod';
 import { loadPlugin, type PluginSource } from './load-plugin.js';
 
 interface ResolvedBase {
@@ -90,14 +92,18 @@ async function resolveEntry(
       `plugin "${entry.plugin}" is a ${loaded.manifest.kind}, it cannot be listed under "${section}"`,
     );
   }
-  const options = await validateOptions(loaded.manifest.options, entry.options, `${path}.options`);
+  const options = await validateOptions(loaded.manifest.options, entry.options, [section, index, 'options']);
   return { path, instanceId: loaded.manifest.name, source: loaded.source, location: loaded.location, entry, manifest: loaded.manifest, options };
 }
 
-async function validateOptions(schema: StandardSchemaV1 | undefined, raw: unknown, path: string): Promise<unknown> {
+async function validateOptions(schema: StandardSchemaV1 | undefined, raw: unknown, path: JsonPath): Promise<unknown> {
   if (!schema) return raw;
   const result = await schema['~standard'].validate(raw);
-  if (result.issues) throw new OptionsError(issuesToProblems(result.issues, [path], ErrorCode.PLUGIN_OPTIONS_INVALID));
+  if (result.issues) {
+    // Typo hints need the schema's keys, which only our own zod schemas expose.
+    const knownKeys = schema instanceof z.ZodType ? (at: JsonPath) => objectKeysAt(schema, at.slice(path.length)) : undefined;
+    throw new OptionsError(issuesToProblems(result.issues, path, ErrorCode.PLUGIN_OPTIONS_INVALID, knownKeys));
+  }
   return result.value;
 }
 

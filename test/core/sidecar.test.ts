@@ -1,0 +1,238 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, ErrorCode, SidecarError } from '../../src/core/errors.js';
+import { Sidecar } from '../../src/core/sidecar.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
+import { testConfig } from '../helpers/test-config.js';
+import { builtins, collector, never, RecordingTransport, recordingTransport } from '../helpers/test-plugins.js';
+
+const running: Sidecar[] = [];
+async function start(...args: Parameters<typeof Sidecar.create>): Promise<Sidecar> {
+  const sidecar = await Sidecar.create(...args);
+  running.push(sidecar);
+  return sidecar;
+}
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop(0)));
+});
+
+const good = collector('good', ['good_value'], () => ({ good_value: 42 }));
+const thrower = collector('thrower', ['thrown_value'], () => {
+  throw new Error('sensor exploded');
+});
+const rejecter = collector('rejecter', ['rejected_value'], async () => Promise.reject(new Error('no answer')));
+const hanger = collector('hanger', ['hung_value'], () => never());
+const junk = collector('junk', ['junk_value'], () => 'not an object' as never);
+
+describe('Sidecar collection', () => {
+  it('isolates every kind of failing collector: only its own fields become null, on time', async () => {
+    const log = memoryLogger();
+    const config = testConfig({
+      agent: { id: 'a1' },
+      collectors: ['good', 'thrower', 'rejecter', 'hanger', 'junk'].map((plugin) => ({ plugin, timeout_ms: 150 })),
+    });
+    const sidecar = await start({ config, logger: log.logger, builtins: builtins(good, thrower, rejecter, hanger, junk) });
+    const started = performance.now();
+    const report = await sidecar.collectOnce();
+    const elapsed = performance.now() - started;
+    expect(report).toMatchObject({
+      type: 'resource_report',
+      agent_id: 'a1',
+      good_value: 42,
+      thrown_value: null,
+      rejected_value: null,
+      hung_value: null,
+      junk_value: null,
+    });
+    expect(elapsed).toBeLessThan(1000);
+    const warnings = log.records().filter((r) => r.level === 40);
+    expect(warnings.map((w) => w.plugin).sort()).toEqual(['hanger', 'junk', 'rejecter', 'thrower']);
+    expect(warnings.find((w) => w.plugin === 'hanger')?.reason).toBe('did not answer within 150 ms');
+  });
+
+  it('logs a failure once per change of state, and the recovery', async () => {
+    const log = memoryLogger();
+    let healthy = false;
+    const flaky = collector('flaky', ['flaky_value'], () => {
+      if (!healthy) throw new Error('down');
+      return { flaky_value: 1 };
+    });
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'flaky' }] }), logger: log.logger, builtins: builtins(flaky) });
+    for (let i = 0; i < 5; i++) await sidecar.collectOnce();
+    healthy = true;
+    expect((await sidecar.collectOnce()).flaky_value).toBe(1);
+    const messages = log.records().filter((r) => r.plugin === 'flaky').map((r) => r.msg as string);
+    expect(messages).toEqual([expect.stringMatching(/^Collector failed/), 'Collector recovered']);
+    expect(sidecar.status().collectors[0]).toMatchObject({ runs: 6, failures: 5, ok: true });
+  });
+
+  it('leaves a disabled collector’s fields out of the report', async () => {
+    const config = testConfig({ collectors: [{ plugin: 'good' }, { plugin: 'thrower', enabled: false }] });
+    const report = await (await start({ config, logger: memoryLogger().logger, builtins: builtins(good, thrower) })).collectOnce();
+    expect(report).not.toHaveProperty('thrown_value');
+    expect(report.good_value).toBe(42);
+  });
+
+  it('passes an abort signal that fires at the deadline', async () => {
+    let aborted: unknown;
+    const watcher = collector('watcher', ['w'], (signal) => new Promise((_, reject) => {
+      signal.addEventListener('abort', () => {
+        aborted = signal.reason;
+        reject(signal.reason);
+      });
+    }));
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'watcher', timeout_ms: 50 }] }), logger: memoryLogger().logger, builtins: builtins(watcher) });
+    await sidecar.collectOnce();
+    expect(aborted).toMatchObject({ code: ErrorCode.COLLECT_TIMEOUT });
+  });
+});
+
+describe('Sidecar plugin wiring', () => {
+  it('gives each plugin its validated options and a logger bound to it', async () => {
+    const log = memoryLogger();
+    let seen: { options: unknown; agent: unknown } | undefined;
+    const configurable = collector('configurable', ['c'], () => ({ c: 1 }), {
+      options: z.strictObject({ depth: z.int().default(3), label: z.string() }),
+      create: (ctx) => {
+        seen = { options: ctx.options, agent: ctx.agent };
+        ctx.logger.info('hello from the plugin');
+        return { collect: () => ({ c: 1 }) };
+      },
+    });
+    await start({
+      config: testConfig({ agent: { id: 'id-1', name: 'Box' }, collectors: [{ plugin: 'configurable', options: { label: 'x' } }] }),
+      logger: log.logger,
+      builtins: builtins(configurable),
+    });
+    expect(seen).toEqual({ options: { depth: 3, label: 'x' }, agent: { id: 'id-1', name: 'Box' } });
+    expect(log.records().find((r) => r.msg === 'hello from the plugin')?.plugin).toBe('configurable');
+  });
+
+  it('names instances of a plugin configured twice apart', async () => {
+    const log = memoryLogger();
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'thrower' }, { plugin: 'thrower' }] }), logger: log.logger, builtins: builtins(thrower) });
+    await sidecar.collectOnce();
+    expect(log.records().map((r) => r.plugin).sort()).toEqual(['thrower#1', 'thrower#2']);
+  });
+
+  it('reports every invalid option of every plugin at once, by JSON path', async () => {
+    const strict = collector('strict', ['s'], () => ({}), { options: z.strictObject({ n: z.int().min(1) }) });
+    const config = testConfig({ collectors: [{ plugin: 'strict', options: { n: 0, extra: 1 } }, { plugin: 'missing-one' }] });
+    const err = await Sidecar.create({ config, logger: memoryLogger().logger, builtins: builtins(strict) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      [ErrorCode.PLUGIN_OPTIONS_INVALID, 'collectors[0].options.extra'],
+      [ErrorCode.PLUGIN_OPTIONS_INVALID, 'collectors[0].options.n'],
+      [ErrorCode.PLUGIN_NOT_FOUND, 'collectors[1]'],
+    ]);
+  });
+
+  it('refuses a transport listed under collectors', async () => {
+    const err = await Sidecar.create({
+      config: testConfig({ collectors: [{ plugin: 'recorder' }] }),
+      logger: memoryLogger().logger,
+      builtins: builtins(recordingTransport([])),
+    }).catch((e: unknown) => e);
+    expect((err as ConfigError).problems[0]).toMatchObject({ code: ErrorCode.PLUGIN_KIND_INVALID, path: 'collectors[0]' });
+  });
+
+  it('fails to start when a plugin’s create throws, disposing what was already created', async () => {
+    let disposed = 0;
+    const ok = collector('ok', ['o'], () => ({ o: 1 }), { onDispose: () => void (disposed += 1) });
+    const broken = collector('broken', ['b'], () => ({}), {
+      create: () => {
+        throw new Error('cannot open device');
+      },
+    });
+    const err = await Sidecar.create({
+      config: testConfig({ collectors: [{ plugin: 'ok' }, { plugin: 'broken' }] }),
+      logger: memoryLogger().logger,
+      builtins: builtins(ok, broken),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SidecarError);
+    expect(err).toMatchObject({ code: ErrorCode.PLUGIN_CREATE_FAILED, message: 'collectors[1]: plugin "broken" failed to start: cannot open device' });
+    expect(disposed).toBe(1);
+  });
+
+  it('gathers identify fields: only declared ones, first non-null wins, failures skipped', async () => {
+    const first = collector('first', ['x'], () => ({}), {
+      identifyFields: ['ollama_url'],
+      create: () => ({ collect: () => ({}), identify: () => ({ ollama_url: null, undeclared: 'no' }) }),
+    });
+    const second = collector('second', ['y'], () => ({}), {
+      identifyFields: ['ollama_url'],
+      create: () => ({ collect: () => ({}), identify: () => ({ ollama_url: 'http://127.0.0.1:11434' }) }),
+    });
+    const broken = collector('broken', ['z'], () => ({}), {
+      identifyFields: ['ollama_url'],
+      create: () => ({ collect: () => ({}), identify: () => Promise.reject(new Error('nope')) }),
+    });
+    const instances: RecordingTransport[] = [];
+    let identify: (() => Promise<unknown>) | undefined;
+    const grabber = { ...recordingTransport(instances), create: (ctx: { identify: () => Promise<unknown> }) => { identify = ctx.identify; return new RecordingTransport(); } };
+    await start({
+      config: testConfig({ collectors: [{ plugin: 'broken' }, { plugin: 'first' }, { plugin: 'second' }], transports: [{ plugin: 'recorder' }] }),
+      logger: memoryLogger().logger,
+      builtins: builtins(first, second, broken, grabber as never),
+    });
+    expect(await identify!()).toEqual({ ollama_url: 'http://127.0.0.1:11434' });
+  });
+});
+
+describe('Sidecar life cycle', () => {
+  it('sends scheduled reports to configured and embedded transports, then stops them and disposes collectors first', async () => {
+    const order: string[] = [];
+    const instances: RecordingTransport[] = [];
+    const tracked = collector('tracked', ['t'], () => ({ t: 1 }), { onDispose: () => void order.push('collector') });
+    const embedded = new RecordingTransport();
+    const sidecar = await Sidecar.create({
+      config: testConfig({ agent: { initial_delay_ms: 0, interval_ms: 100 }, collectors: [{ plugin: 'tracked' }], transports: [{ plugin: 'recorder' }] }),
+      logger: memoryLogger().logger,
+      builtins: builtins(tracked, recordingTransport(instances)),
+      transports: [embedded],
+    });
+    const originalDispose = instances[0]!.dispose.bind(instances[0]);
+    instances[0]!.dispose = () => {
+      order.push('transport');
+      originalDispose();
+    };
+    sidecar.start();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await sidecar.stop(100);
+    const received = instances[0]!.reports;
+    expect(received.length).toBeGreaterThanOrEqual(3);
+    expect(embedded.reports.map((r) => r.timestamp)).toEqual(received.map((r) => r.timestamp));
+    expect(received.every((r, i) => i === 0 || r.timestamp > received[i - 1]!.timestamp)).toBe(true);
+    expect(instances[0]).toMatchObject({ started: 1, stopped: 1, disposed: 1 });
+    expect(embedded.disposed).toBe(1);
+    expect(order).toEqual(['collector', 'transport']);
+    const count = received.length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(received.length).toBe(count);
+  });
+
+  it('reload keeps an unchanged transport, replaces a changed one, and rebuilds collectors', async () => {
+    const instances: RecordingTransport[] = [];
+    const plugins = builtins(good, thrower, recordingTransport(instances, 'a'), recordingTransport(instances, 'b'));
+    const sidecar = await start({
+      config: testConfig({ collectors: [{ plugin: 'good' }], transports: [{ plugin: 'a' }, { plugin: 'b', options: { label: 'one' } }] }),
+      logger: memoryLogger().logger,
+      builtins: plugins,
+    });
+    const [a, b] = instances;
+    await sidecar.reload(testConfig({ collectors: [{ plugin: 'thrower' }], transports: [{ plugin: 'a' }, { plugin: 'b', options: { label: 'two' } }] }));
+    expect(instances).toHaveLength(3);
+    expect(a!.stopped).toBe(0);
+    expect(b!.disposed).toBe(1);
+    const report = await sidecar.collectOnce();
+    expect(report).toHaveProperty('thrown_value', null);
+    expect(report).not.toHaveProperty('good_value');
+  });
+
+  it('keeps the running config when a reload is invalid', async () => {
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'good' }] }), logger: memoryLogger().logger, builtins: builtins(good) });
+    await expect(sidecar.reload(testConfig({ collectors: [{ plugin: 'nope' }] }))).rejects.toBeInstanceOf(ConfigError);
+    expect((await sidecar.collectOnce()).good_value).toBe(42);
+  });
+});
