@@ -1,6 +1,6 @@
 import { BUILTIN_PLUGINS } from '../plugins/builtin.js';
 import type { Logger } from '../core/contracts/logger.js';
-import { loadConfig } from '../core/config/load-config.js';
+import { loadCheckedConfig } from '../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../core/config/sidecar-config.js';
 import { createLogger, parseLogLevel, SECRET_KEY, SecretScrubber } from '../core/logger.js';
 
@@ -38,7 +38,7 @@ export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber)
 export async function setup(flag: string | undefined): Promise<CliContext> {
   const scrubber = new SecretScrubber();
   const logger = createCliLogger(scrubber);
-  const config = await loadConfig(configPath(flag));
+  const config = await loadCheckedConfig(configPath(flag), BUILTIN_PLUGINS);
   registerSecrets(config, scrubber);
   return { config, logger, scrubber, builtins: BUILTIN_PLUGINS };
 }

@@ -37,7 +37,7 @@ export class CollectorHealth {
     const previous = this.stats.get(instanceId);
     const reason = describeError(error);
     if (previous?.ok !== false || previous.lastError !== reason) {
-      log.warn({ reason }, `Collector failed, its fields are null until it recovers: ${reason}`);
+      log.warn({ reason }, 'Collector failed; its fields are null until it recovers');
     }
     this.stats.set(instanceId, {
       instanceId,

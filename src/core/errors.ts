@@ -48,10 +48,17 @@ export class ConfigError extends SidecarError {
   constructor(
     readonly file: string,
     readonly problems: readonly Problem[],
+    /** partial is what could still be read of a file with problems, so later checks can add theirs. */
+    readonly partial?: unknown,
   ) {
     super(problems[0]?.code ?? ErrorCode.CONFIG_INVALID, problems.map((p) => formatProblem(file, p)).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** sortProblems orders problems as they stand in the file: the whole file first, then by JSON path. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
 /** formatProblem renders one problem as the one-line `file: path: message` users see. */

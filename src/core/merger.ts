@@ -47,5 +47,6 @@ export function mergeReports(outcomes: readonly CollectorOutcome[], agentId: str
       if (fields[field] === undefined || fields[field] === null) fields[field] = value;
     }
   }
-  return { ...fields, type: 'resource_report', agent_id: agentId, timestamp };
+  // Declared fields are never reserved names (checkManifest refuses them), so the envelope cannot be overwritten.
+  return { type: 'resource_report', agent_id: agentId, timestamp, ...fields };
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { ConfigError, ErrorCode, type Problem } from '../errors.js';
+import type { z } from 'zod';
+import { ConfigError, ErrorCode, sortProblems, type Problem } from '../errors.js';
 import { substituteEnv } from './env-substitution.js';
-import { configFileSchema } from './schema.js';
+import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
 import { issuesToProblems, objectKeysAt } from './zod-messages.js';
 
@@ -43,9 +44,11 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   if (!result.success) {
     problems.push(...issuesToProblems(result.error.issues, [], ErrorCode.CONFIG_INVALID, (p) => objectKeysAt(configFileSchema, p)));
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, sortProblems(problems), bestEffort(substituted, file));
+  return toSidecarConfig(result.data, file);
+}
 
-  const { agent, collectors, transports } = result.data;
+function toSidecarConfig({ agent, collectors, transports }: ConfigFile, file: string): SidecarConfig {
   const id = agent.id ?? hostname().slice(0, 128);
   return {
     file,
@@ -54,6 +57,28 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     collectors,
     transports,
   };
+}
+
+/**
+ * bestEffort keeps what is valid of a file with problems: each entry that is valid on its own (an invalid
+ * one becomes a disabled placeholder, so indexes still match the file), and the agent or its defaults.
+ * Plugins can then check their options too, and the user sees every problem in one run.
+ */
+function bestEffort(doc: unknown, file: string): SidecarConfig | undefined {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const raw = doc as Record<string, unknown>;
+  const entries = <T>(value: unknown, schema: z.ZodType<T>, placeholder: T): T[] =>
+    Array.isArray(value) ? value.map((item) => schema.safeParse(item).data ?? placeholder) : [];
+  const disabled = { plugin: '-', enabled: false, options: {} };
+  const agent = agentSchema.safeParse(raw.agent ?? {}).data ?? agentSchema.parse({});
+  return toSidecarConfig(
+    {
+      agent,
+      collectors: entries(raw.collectors, collectorEntrySchema, { ...disabled, timeout_ms: 0, isolate: false }),
+      transports: entries(raw.transports, transportEntrySchema, disabled),
+    },
+    file,
+  );
 }
 
 /** loadConfig reads and checks a plugins.json file. */

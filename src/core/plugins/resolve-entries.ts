@@ -1,6 +1,6 @@
 import type { CollectorManifest, PluginManifest, TransportManifest } from '../contracts/plugin.js';
 import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
-import { ConfigError, describeError, ErrorCode, SidecarError, type Problem } from '../errors.js';
+import { ConfigError, describeError, ErrorCode, SidecarError, sortProblems, type Problem } from '../errors.js';
 import type { CollectorEntry, SidecarConfig, TransportEntry } from '../config/sidecar-config.js';
 import type { JsonPath } from '../config/json-path.js';
 import { issuesToProblems, objectKeysAt } from '../config/zod-messages.js';
@@ -120,11 +120,6 @@ function toProblems(err: unknown, path: string, plugin: string): Problem[] {
   const message = err instanceof SidecarError ? err.message : `plugin "${plugin}" failed to load: ${describeError(err)}`;
   const prefixed = message.includes(`"${plugin}"`) ? message : `plugin "${plugin}": ${message}`;
   return [{ code, path, message: prefixed }];
-}
-
-function sortProblems(problems: Problem[]): Problem[] {
-  const order = (p: Problem) => (p.path.startsWith('transports') ? 1 : 0);
-  return problems.sort((a, b) => order(a) - order(b) || a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
 function assignInstanceIds(resolved: Resolved[]): void {

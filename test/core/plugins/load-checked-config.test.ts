@@ -1,0 +1,37 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError } from '../../../src/core/errors.js';
+import { loadCheckedConfig } from '../../../src/core/plugins/load-checked-config.js';
+import { builtins, collector } from '../../helpers/test-plugins.js';
+
+const urlCollector = collector('probe', ['p'], () => ({}), { options: z.strictObject({ url: z.url(), depth: z.int().default(1) }) });
+
+async function problems(doc: unknown, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+  const file = path.join(dir, 'plugins.json');
+  await writeFile(file, JSON.stringify(doc));
+  const err = await loadCheckedConfig(file, builtins(urlCollector), env).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigError);
+  return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+describe('loadCheckedConfig', () => {
+  it('reports file problems and plugin option problems together, in file order', async () => {
+    const found = await problems({
+      agent: { interval_ms: 1 },
+      collectors: [{ plugin: 'probe', options: { url: 'not a url' } }, { plugin: 'probe', nonsense: true }],
+    });
+    expect(found.map((line) => line.split(':')[0])).toEqual(['agent.interval_ms', 'collectors[0].options.url', 'collectors[1].nonsense']);
+  });
+
+  it('does not complain twice about a value whose variable is unset', async () => {
+    const found = await problems({ agent: { id: 5 }, collectors: [{ plugin: 'probe', options: { url: '${PROBE_URL}' } }] });
+    expect(found).toEqual([
+      'agent.id: expected a string, got 5',
+      'collectors[0].options.url: environment variable PROBE_URL is not set (use ${PROBE_URL:-default} to give a default)',
+    ]);
+  });
+});

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** CLI is the built entry point, as `npm ci` leaves it (npm test builds it first). */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** CliResult is what a finished CLI run printed and how it ended. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** cliEnv is a clean environment: no inherited LOG_LEVEL or config overrides from the developer's shell. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
+/** runCli runs `sidecar ...args` to completion (killed after `timeoutMs`). */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  return finished(child, options.timeoutMs ?? 10_000);
+}
+
+/** startCli starts `sidecar ...args` and returns the process, for daemons. */
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** finished collects a process's output until it exits, killing it after `timeoutMs`. */
+export function finished(child: ChildProcess, timeoutMs = 10_000): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** waitForOutput resolves once the process has printed `count` lines on stdout (or rejects after `timeoutMs`). */
+export function waitForLines(child: ChildProcess, count: number, timeoutMs = 10_000): Promise<string[]> {
+  const lines: string[] = [];
+  let buffer = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`saw ${lines.length} of ${count} lines in ${timeoutMs} ms`)), timeoutMs);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      lines.push(...parts.filter(Boolean));
+      if (lines.length >= count) {
+        clearTimeout(timer);
+        resolve(lines.slice());
+      }
+    });
+  });
+}
