@@ -1,0 +1,84 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, finished, startCli, waitForLines } from '../helpers/cli.js';
+
+async function configFile(doc: unknown): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-run-'));
+  const file = path.join(dir, 'plugins.json');
+  await writeFile(file, JSON.stringify(doc));
+  return file;
+}
+
+const daemonConfig = (collectors: unknown[]) => ({
+  agent: { id: 'daemon-test', initial_delay_ms: 0, interval_ms: 200 },
+  collectors,
+  transports: [{ plugin: 'stdout' }],
+});
+
+describe('sidecar run', () => {
+  it('reports on the schedule and stops cleanly on SIGTERM with exit 0', async () => {
+    const file = await configFile(daemonConfig([{ plugin: 'memory' }, { plugin: 'cpu' }]));
+    const child = startCli(['run', '--config', file], { env: cliEnv({ LOG_LEVEL: 'info' }) });
+    const done = finished(child, 10_000);
+    const lines = await waitForLines(child, 3);
+    const reports = lines.map((l) => JSON.parse(l) as { timestamp: number; agent_id: string; ram_total_bytes: number });
+    expect(reports.every((r) => r.agent_id === 'daemon-test' && r.ram_total_bytes > 0)).toBe(true);
+    for (let i = 1; i < reports.length; i++) expect(reports[i]!.timestamp).toBeGreaterThan(reports[i - 1]!.timestamp);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const { code, stderr } = await done;
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    const messages = stderr.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining(['Sidecar started', 'Stopping', 'Stopped']));
+  });
+
+  it('honours --initial-delay and --interval over the file', async () => {
+    const file = await configFile({ ...daemonConfig([{ plugin: 'memory' }]), agent: { initial_delay_ms: 60_000, interval_ms: 60_000 } });
+    const child = startCli(['run', '--config', file, '--initial-delay', '0', '--interval', '150']);
+    const done = finished(child);
+    const lines = await waitForLines(child, 2, 5000);
+    expect(lines).toHaveLength(2);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(0);
+  });
+
+  it('reloads plugins.json on SIGHUP, and keeps running the old config when the new one is invalid', async () => {
+    const file = await configFile(daemonConfig([{ plugin: 'memory' }]));
+    const child = startCli(['run', '--config', file]);
+    const done = finished(child, 15_000);
+    const seen: Array<Record<string, unknown>> = [];
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) seen.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    const waitFor = async (predicate: () => boolean, what: string) => {
+      const deadline = Date.now() + 5000;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await waitFor(() => seen.length >= 1, 'a first report');
+    expect(seen[0]).toHaveProperty('ram_total_bytes');
+
+    await writeFile(file, JSON.stringify(daemonConfig([{ plugin: 'cpu' }])));
+    child.kill('SIGHUP');
+    await waitFor(() => 'cpu_percent' in seen.at(-1)!, 'a report from the reloaded config');
+    expect(seen.at(-1)).not.toHaveProperty('ram_total_bytes');
+
+    await writeFile(file, '{ "collectors": [ { "plugin": "cpu", "enabled": "maybe" } ] }');
+    child.kill('SIGHUP');
+    const count = seen.length;
+    await waitFor(() => seen.length >= count + 3, 'reports after a failed reload');
+    expect(seen.at(-1)).toHaveProperty('cpu_percent');
+
+    child.kill('SIGTERM');
+    const { code, stderr } = await done;
+    expect(code).toBe(0);
+    const failed = stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((r) => r.msg === 'Reload failed; the previous configuration keeps running');
+    expect(failed?.reason).toMatch(/collectors\[0\]\.enabled: expected true or false, got "maybe"/);
+  });
+});
