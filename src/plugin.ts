@@ -6,11 +6,13 @@ import type { CollectorManifest, TransportManifest } from './core/contracts/plug
 
 export type {
   Collector,
+  CollectorHealthSnapshot,
   CollectorManifest,
   OptionsSchema,
   PluginContext,
   PluginKind,
   PluginManifest,
+  RuntimeStatus,
   Transport,
   TransportContext,
   TransportManifest,

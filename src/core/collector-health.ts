@@ -1,15 +1,9 @@
 import type { Logger } from './contracts/logger.js';
+import type { CollectorHealthSnapshot } from './contracts/plugin.js';
 import { describeError } from './errors.js';
 
 /** CollectorStats is what the sidecar knows about one collector's recent runs (for metrics and status). */
-export interface CollectorStats {
-  readonly instanceId: string;
-  readonly ok: boolean | null;
-  readonly lastError: string | null;
-  readonly lastDurationMs: number | null;
-  readonly runs: number;
-  readonly failures: number;
-}
+export type CollectorStats = CollectorHealthSnapshot;
 
 /**
  * CollectorHealth records each collector's outcome and logs only on a change of state: the first failure

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DependencyContainer } from 'tsyringe';
 import { CollectionCycle } from './collection-cycle.js';
-import { CollectorHealth, type CollectorStats } from './collector-health.js';
+import { CollectorHealth } from './collector-health.js';
 import { createRootContainer } from './container.js';
 import { systemClock, type Clock } from './contracts/clock.js';
 import { Logger } from './contracts/logger.js';
-import type { PluginManifest, Transport, TransportStatus } from './contracts/plugin.js';
+import type { PluginManifest, RuntimeStatus, Transport } from './contracts/plugin.js';
 import type { ResourceReport } from './contracts/report.js';
 import type { SidecarConfig } from './config/sidecar-config.js';
 import { createLogger } from './logger.js';
@@ -30,13 +30,7 @@ export interface SidecarOptions {
 }
 
 /** SidecarStatus is a snapshot of the runtime's health. */
-export interface SidecarStatus {
-  readonly agentId: string;
-  readonly reports: number;
-  readonly lastReportAt: number | null;
-  readonly collectors: readonly CollectorStats[];
-  readonly transports: ReadonlyArray<{ readonly instanceId: string; readonly status: TransportStatus | null }>;
-}
+export type SidecarStatus = RuntimeStatus;
 
 /**
  * Sidecar is the runtime: collectors and transports in their containers, the collection cycle and the
@@ -65,7 +59,10 @@ export class Sidecar {
     const resolved = await resolvePlugins(options.config, options.builtins);
     const collectors = await CollectorSet.start(resolved.collectors, root, options.config.agent, options.config.dir);
     let sidecar: Sidecar | undefined;
-    const identify = () => (sidecar ? sidecar.collectors.identify() : Promise.resolve({}));
+    const runtime = {
+      identify: () => (sidecar ? sidecar.collectors.identify() : Promise.resolve({})),
+      status: (): RuntimeStatus => (sidecar ? sidecar.status() : emptyStatus(options.config.agent.id)),
+    };
     let transports: TransportHandle[] = [];
     try {
       const wanted = options.startTransports === false ? [] : resolved.transports;
@@ -74,7 +71,7 @@ export class Sidecar {
         root,
         options.config.agent,
         options.config.dir,
-        identify,
+        runtime,
       );
     } catch (err) {
       await collectors.dispose();
@@ -118,7 +115,10 @@ export class Sidecar {
     const fresh = resolved.transports.filter((t) => !kept.some((h) => sameTransport(t, h)));
     let started: TransportHandle[];
     try {
-      started = await startTransports(fresh, this.root, config.agent, config.dir, () => this.collectors.identify());
+      started = await startTransports(fresh, this.root, config.agent, config.dir, {
+        identify: () => this.collectors.identify(),
+        status: () => this.status(),
+      });
     } catch (err) {
       await collectors.dispose();
       throw err;
@@ -178,6 +178,10 @@ export class Sidecar {
   private get logger(): Logger {
     return this.root.resolve(Logger);
   }
+}
+
+function emptyStatus(agentId: string): RuntimeStatus {
+  return { agentId, reports: 0, lastReportAt: null, collectors: [], transports: [] };
 }
 
 function sameTransport(candidate: ResolvedTransport, handle: TransportHandle): boolean {

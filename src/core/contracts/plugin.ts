@@ -43,10 +43,33 @@ export interface TransportStatus {
   readonly [key: string]: FieldValue;
 }
 
-/** TransportContext extends the plugin context with what a hub connection needs. */
+/** CollectorHealthSnapshot is what the runtime knows about one collector's recent runs. */
+export interface CollectorHealthSnapshot {
+  readonly instanceId: string;
+  /** ok is the outcome of the last run, null before the first. */
+  readonly ok: boolean | null;
+  readonly lastError: string | null;
+  readonly lastDurationMs: number | null;
+  readonly runs: number;
+  readonly failures: number;
+}
+
+/** RuntimeStatus is a snapshot of the sidecar's own health, for metrics and health checks. */
+export interface RuntimeStatus {
+  readonly agentId: string;
+  /** reports counts the reports produced since start. */
+  readonly reports: number;
+  readonly lastReportAt: number | null;
+  readonly collectors: readonly CollectorHealthSnapshot[];
+  readonly transports: ReadonlyArray<{ readonly instanceId: string; readonly status: TransportStatus | null }>;
+}
+
+/** TransportContext extends the plugin context with what a hub connection or an exporter needs. */
 export interface TransportContext<Options = Record<string, unknown>> extends PluginContext<Options> {
   /** identify gathers the fields collectors contribute to the hub handshake, each under its deadline. */
   identify(signal?: AbortSignal): Promise<IdentifyFields>;
+  /** runtimeStatus describes the sidecar's own health: collectors' outcomes and every transport's status. */
+  runtimeStatus(): RuntimeStatus;
 }
 
 /** Transport is a running transport instance: a service with a life cycle that receives every report. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../contracts/logger.js';
-import type { PluginContext, TransportContext } from '../contracts/plugin.js';
+import type { PluginContext, RuntimeStatus, TransportContext } from '../contracts/plugin.js';
 import type { IdentifyFields } from '../contracts/report.js';
 import type { AgentConfig } from '../config/sidecar-config.js';
 
@@ -25,10 +25,14 @@ export function buildPluginContext(input: ContextInput): PluginContext<unknown> 
   });
 }
 
-/** buildTransportContext adds the handshake fields source to a plugin context. */
+/** buildTransportContext adds the runtime's handshake fields and health to a plugin context. */
 export function buildTransportContext(
   input: ContextInput,
-  identify: (signal?: AbortSignal) => Promise<IdentifyFields>,
+  runtime: { identify(): Promise<IdentifyFields>; status(): RuntimeStatus },
 ): TransportContext<unknown> {
-  return Object.freeze({ ...buildPluginContext(input), identify });
+  return Object.freeze({
+    ...buildPluginContext(input),
+    identify: () => runtime.identify(),
+    runtimeStatus: () => runtime.status(),
+  });
 }

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { Logger } from '../contracts/logger.js';
+import type { RuntimeStatus } from '../contracts/plugin.js';
 import type { IdentifyFields, ResourceReport } from '../contracts/report.js';
 import type { AgentConfig } from '../config/sidecar-config.js';
 import { createPluginContainer } from '../container.js';
@@ -15,22 +16,28 @@ export interface TransportHandle {
   readonly container: DependencyContainer;
 }
 
+/** RuntimeLink is how transports reach the running sidecar: handshake fields and health. */
+export interface RuntimeLink {
+  identify(): Promise<IdentifyFields>;
+  status(): RuntimeStatus;
+}
+
 /**
  * startTransports creates and starts the given transports; if one fails, those already started are
- * disposed and the error is thrown. `identify` is how they reach the current collectors' handshake fields.
+ * disposed and the error is thrown. `runtime` reaches the current collectors and the sidecar's health.
  */
 export async function startTransports(
   resolved: readonly ResolvedTransport[],
   root: DependencyContainer,
   agent: AgentConfig,
   configDir: string,
-  identify: () => Promise<IdentifyFields>,
+  runtime: RuntimeLink,
 ): Promise<TransportHandle[]> {
   const rootLogger = root.resolve(Logger);
   const handles = resolved.map((entry) => {
     const context = buildTransportContext(
       { name: entry.manifest.name, instanceId: entry.instanceId, options: entry.options, rootLogger, agent, configDir },
-      identify,
+      runtime,
     );
     const container = createPluginContainer(root, { manifest: entry.manifest, context });
     container.registerInstance(ResolvedTransportToken, entry);
