@@ -1,0 +1,91 @@
+import type { RawData, WebSocket } from 'ws';
+import type { Logger } from '../core/contracts/logger.js';
+import { formatReport } from './format-report.js';
+import { parseFrame } from './validate-frame.js';
+
+/** ReceivedFrame is one JSON-object frame the dev hub received, in arrival order. */
+export interface ReceivedFrame {
+  /** connection numbers connections from 1, in accept order. */
+  readonly connection: number;
+  readonly type: string;
+  readonly frame: Readonly<Record<string, unknown>>;
+  /** accepted is false when the frame was answered with an error. */
+  readonly accepted: boolean;
+}
+
+/** SessionSetup is what one connection shares with the dev hub. */
+export interface SessionSetup {
+  readonly token: string;
+  readonly silenceMs: number;
+  readonly logger: Logger;
+  readonly print: (line: string) => void;
+  readonly received: ReceivedFrame[];
+}
+
+/** STRIKES_MAX validation errors within STRIKE_WINDOW_MS close the connection with 1008, like the hub. */
+const STRIKES_MAX = 10;
+const STRIKE_WINDOW_MS = 60_000;
+
+function textOf(data: RawData, isBinary: boolean): string {
+  if (isBinary) return '';
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+}
+
+/** runSession answers one sidecar connection the way the hub does (PROTOCOL.md). */
+export function runSession(ws: WebSocket, connection: number, setup: SessionSetup): void {
+  const { logger, token, silenceMs } = setup;
+  let agentId: string | null = null;
+  let strikes: number[] = [];
+  let silence: NodeJS.Timeout | undefined;
+  const reply = (frame: Record<string, unknown>) => void (ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame)));
+  const hush = () => {
+    clearTimeout(silence);
+    silence = setTimeout(() => {
+      logger.warn({ connection, agent_id: agentId }, `Dropping a connection silent for ${silenceMs} ms`);
+      ws.terminate();
+    }, silenceMs);
+  };
+  hush();
+  ws.on('error', (err) => logger.warn({ connection, error: err.message }, 'Connection error'));
+  ws.on('close', (code) => {
+    clearTimeout(silence);
+    logger.info({ connection, agent_id: agentId, code }, 'Sidecar disconnected');
+  });
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    hush();
+    const parsed = parseFrame(textOf(data, isBinary));
+    if (parsed.kind === 'invalid_json') return reply({ type: 'error', error: 'invalid_json' });
+    const record = (accepted: boolean) => void setup.received.push({ connection, type: parsed.type, frame: parsed.frame, accepted });
+    if (agentId === null && !(parsed.kind === 'frame' && parsed.type === 'identify')) {
+      record(false);
+      return reply({ type: 'error', error: 'not_identified' });
+    }
+    if (parsed.kind === 'unknown_type') {
+      record(false);
+      return reply({ type: 'error', error: 'unknown_message_type' });
+    }
+    const { type, frame, errors } = parsed;
+    if (errors.length > 0) {
+      record(false);
+      logger.warn({ connection, message_type: type, errors: errors.map(({ field, error, detail }) => ({ field, error, detail })) }, 'Frame failed validation');
+      reply({ type: 'error', error: 'validation_failed', message_type: type, errors });
+      const now = Date.now();
+      strikes = [...strikes.filter((t) => now - t < STRIKE_WINDOW_MS), now];
+      if (strikes.length >= STRIKES_MAX) ws.close(1008, 'too many validation errors');
+      return;
+    }
+    if (type === 'identify' && token !== '' && frame.token !== token) {
+      record(false);
+      logger.warn({ connection, agent_id: frame.agent_id }, 'Identify refused: invalid token');
+      return reply({ type: 'error', error: 'invalid_token' });
+    }
+    record(true);
+    if (type === 'identify') {
+      agentId = frame.agent_id as string;
+      logger.info({ connection, agent_id: agentId }, 'Sidecar identified');
+      return reply({ type: 'identified', agent_id: agentId });
+    }
+    if (type === 'ping') return reply({ type: 'pong', timestamp: Date.now() });
+    setup.print(formatReport(frame, agentId ?? '?'));
+  });
+}
