@@ -148,7 +148,8 @@ export function packageEntry(dir: string, subpath: string, spec: string): string
   }
   if (subpath !== '.') return withExtension(join(dir, subpath));
   const main = typeof pkg.main === 'string' ? withExtension(join(dir, pkg.main)) : undefined;
-  return main && isFile(main) ? main : join(dir, 'index.js');
+  const index = join(dir, 'index.js');
+  return main && (isFile(main) || !isFile(index)) ? main : index;
 }
 
 function withExtension(file: string): string {
