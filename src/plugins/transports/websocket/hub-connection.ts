@@ -1,0 +1,148 @@
+import WebSocket from 'ws';
+import type { Logger } from '../../../core/contracts/logger.js';
+import type { WebsocketOptions } from './config.js';
+import { parseHubMessage, type HubMessage } from './hub-messages.js';
+
+/** HubConnectionHooks are how one connection tells the transport what happened. */
+export interface HubConnectionHooks {
+  opened(): void;
+  identified(): void;
+  rateLimited(retryAfterMs: number | undefined): void;
+  /** closed is called exactly once; `error` is the (redacted) socket error that preceded it, if any. */
+  closed(code: number, reason: string, error: string | undefined): void;
+}
+
+/** HubConnectionSetup is what one connection needs from the transport. */
+export interface HubConnectionSetup {
+  readonly url: string;
+  readonly options: WebsocketOptions;
+  readonly ca: Buffer | undefined;
+  readonly agentId: string;
+  readonly logger: Logger;
+  readonly redact: (value: string) => string;
+  /** identifyFrame builds the identify frame; it must not throw. */
+  readonly identifyFrame: (signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /** isHeld says that sending is on hold (rate limited): pings wait too. */
+  readonly isHeld: () => boolean;
+}
+
+const PING = JSON.stringify({ type: 'ping', protocol_version: 1 });
+
+/**
+ * HubConnection is one WebSocket to the hub: it sends `identify` on open, pings while identified, watches for
+ * pongs and for the `identified` answer, and narrows hub frames. The transport owns reconnecting.
+ */
+export class HubConnection {
+  readonly #ws: WebSocket;
+  readonly #abort = new AbortController();
+  readonly #closed: Promise<void>;
+  #identified = false;
+  #lastError: string | undefined;
+  #identifyTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #pongTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly setup: HubConnectionSetup,
+    private readonly hooks: HubConnectionHooks,
+  ) {
+    const { handshake_timeout_ms: handshakeTimeout, max_payload_bytes: maxPayload } = setup.options;
+    const tls = setup.ca ? { ca: setup.ca } : {};
+    this.#ws = new WebSocket(setup.url, { handshakeTimeout, maxPayload, followRedirects: false, ...tls });
+    this.#closed = new Promise((resolve) => this.#ws.once('close', () => resolve()));
+    this.#ws.on('error', (err) => (this.#lastError = setup.redact(err.message.split('\n')[0] || err.name)));
+    this.#ws.on('open', () => void this.#onOpen().catch(() => this.terminate()));
+    this.#ws.on('message', (data, isBinary) => this.#onMessage(parseHubMessage(data, isBinary)));
+    this.#ws.on('close', (code, reason) => this.#onClose(code, setup.redact(reason.toString('utf8'))));
+  }
+
+  /** identified is true once the hub answered `identified` on this connection. */
+  get identified(): boolean {
+    return this.#identified;
+  }
+
+  /** send writes one frame if the socket is open; false otherwise. */
+  send(frame: string): boolean {
+    if (this.#ws.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(frame);
+    return true;
+  }
+
+  /** close closes gracefully (queued frames go out first) and resolves when the socket is closed or `signal` aborts. */
+  async close(code: number, reason: string, signal?: AbortSignal): Promise<void> {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
+    else if (this.#ws.readyState === WebSocket.CONNECTING) this.#ws.terminate();
+    if (!signal) return this.#closed;
+    if (signal.aborted) return this.terminate();
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([this.#closed, aborted]);
+    this.terminate();
+  }
+
+  /** terminate drops the socket at once. */
+  terminate(): void {
+    if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.terminate();
+  }
+
+  async #onOpen(): Promise<void> {
+    this.hooks.opened();
+    const { options, logger } = this.setup;
+    this.#identifyTimer = setTimeout(() => {
+      logger.warn(`No "identified" answer within ${options.handshake_timeout_ms} ms; reconnecting`);
+      this.terminate();
+    }, options.handshake_timeout_ms);
+    const frame = await this.setup.identifyFrame(this.#abort.signal);
+    this.send(JSON.stringify(frame));
+  }
+
+  #onMessage(message: HubMessage): void {
+    const { logger, agentId, redact } = this.setup;
+    switch (message.kind) {
+      case 'identified':
+        if (this.#identified) return;
+        this.#identified = true;
+        clearTimeout(this.#identifyTimer);
+        this.#pingTimer = setInterval(() => this.#ping(), this.setup.options.ping_interval_ms);
+        return this.hooks.identified();
+      case 'pong':
+        clearTimeout(this.#pongTimer);
+        this.#pongTimer = undefined;
+        return;
+      case 'rate_limited':
+        return this.hooks.rateLimited(message.retryAfterMs);
+      case 'rate_limit_warning':
+        return void logger.debug({ tier: message.tier, remaining: message.remaining, capacity: message.capacity }, 'Hub rate limit warning');
+      case 'auth_error':
+        logger.error({ agent_id: agentId, error: message.error }, `Hub refused agent "${agentId}": ${message.error}; closing and retrying with backoff`);
+        return void this.close(1000, 'identify refused');
+      case 'validation_failed': {
+        const errors = message.errors.length > 0 ? message.errors : [{ field: '', error: '', detail: '' }];
+        for (const e of errors) logger.error({ message_type: message.messageType, ...e, detail: redact(e.detail) }, 'Hub rejected a frame');
+        return;
+      }
+      case 'protocol_error':
+        return void logger.warn({ error: message.error }, `Hub reported a protocol error: ${message.error}`);
+      case 'hub_error':
+        return void logger.warn({ error: redact(message.error) }, 'Hub reported an error');
+      case 'ignored':
+        return void logger.debug({ reason: message.reason }, 'Ignored a hub frame');
+    }
+  }
+
+  #ping(): void {
+    if (this.setup.isHeld() || !this.send(PING) || this.#pongTimer) return;
+    this.#pongTimer = setTimeout(() => {
+      this.setup.logger.warn(`No pong within ${this.setup.options.pong_timeout_ms} ms; reconnecting`);
+      this.terminate();
+    }, this.setup.options.pong_timeout_ms);
+  }
+
+  #onClose(code: number, reason: string): void {
+    clearTimeout(this.#identifyTimer);
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+    this.#identified = false;
+    this.#abort.abort();
+    this.hooks.closed(code, reason, this.#lastError);
+  }
+}

@@ -1,0 +1,90 @@
+import type { RawData } from 'ws';
+
+/** FieldProblem is one entry of a hub `validation_failed` error (its `value` is deliberately not kept). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly error: string;
+  readonly detail: string;
+}
+
+/** HubMessage is a hub frame narrowed to what a collector acts on. */
+export type HubMessage =
+  | { readonly kind: 'identified' }
+  | { readonly kind: 'pong' }
+  | { readonly kind: 'rate_limited'; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'rate_limit_warning'; readonly tier: string; readonly remaining: number | null; readonly capacity: number | null }
+  | { readonly kind: 'auth_error'; readonly error: 'invalid_token' | 'token_agent_mismatch' }
+  | { readonly kind: 'validation_failed'; readonly messageType: string; readonly errors: readonly FieldProblem[] }
+  | { readonly kind: 'protocol_error'; readonly error: 'not_identified' | 'invalid_json' | 'unknown_message_type' }
+  | { readonly kind: 'hub_error'; readonly error: string }
+  | { readonly kind: 'ignored'; readonly reason: string };
+
+/** MAX_TEXT bounds any hub-supplied string we copy into a log line. */
+const MAX_TEXT = 200;
+
+/** text returns a printable, bounded copy of a hub-supplied value ('' when it is not a string or number). */
+export function text(value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number') return '';
+  // eslint-disable-next-line no-control-regex
+  const clean = String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT - 3)}...` : clean;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function problems(value: unknown): FieldProblem[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && !Array.isArray(e))
+    .slice(0, 50)
+    .map((e) => ({ field: text(e.field), error: text(e.error), detail: text(e.detail) }));
+}
+
+function narrowError(frame: Record<string, unknown>): HubMessage {
+  const error = frame.error;
+  switch (error) {
+    case 'invalid_token':
+    case 'token_agent_mismatch':
+      return { kind: 'auth_error', error };
+    case 'validation_failed':
+      return { kind: 'validation_failed', messageType: text(frame.message_type), errors: problems(frame.errors) };
+    case 'not_identified':
+    case 'invalid_json':
+    case 'unknown_message_type':
+      return { kind: 'protocol_error', error };
+    default:
+      return { kind: 'hub_error', error: text(error) || 'unknown error' };
+  }
+}
+
+/** parseHubMessage narrows one inbound frame. Binary, non-JSON and unknown frames become `ignored`. */
+export function parseHubMessage(data: RawData, isBinary: boolean): HubMessage {
+  if (isBinary) return { kind: 'ignored', reason: 'binary frame' };
+  const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { kind: 'ignored', reason: 'not JSON' };
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { kind: 'ignored', reason: 'not a JSON object' };
+  const f = frame as Record<string, unknown>;
+  switch (f.type) {
+    case 'identified':
+      return { kind: 'identified' };
+    case 'pong':
+      return { kind: 'pong' };
+    case 'rate_limited': {
+      const ms = count(f.retry_after_ms);
+      return { kind: 'rate_limited', retryAfterMs: ms === null || ms < 0 ? undefined : ms };
+    }
+    case 'rate_limit_warning':
+      return { kind: 'rate_limit_warning', tier: text(f.tier), remaining: count(f.remaining), capacity: count(f.capacity) };
+    case 'error':
+      return narrowError(f);
+    default:
+      return { kind: 'ignored', reason: typeof f.type === 'string' ? `type "${text(f.type)}"` : 'no type' };
+  }
+}

@@ -1,0 +1,35 @@
+import type { TransportContext } from '../../../core/contracts/plugin.js';
+import type { IdentifyFields } from '../../../core/contracts/report.js';
+import { describeError } from '../../../core/errors.js';
+import type { WebsocketOptions } from './config.js';
+
+/**
+ * identifyFrame builds the handshake frame: the framework's fields, then what collectors contribute through
+ * `ctx.identify` (e.g. `ollama_url`). Null and undefined values are left out (the hub reads null as absent and
+ * validates strictly), and collectors cannot override `type`, `protocol_version`, `agent_id`, `token` or `name`.
+ * It never throws: if gathering fails, the frame goes without the extra fields.
+ */
+export async function identifyFrame(
+  ctx: TransportContext<WebsocketOptions>,
+  signal: AbortSignal,
+  redact: (value: string) => string,
+): Promise<Record<string, unknown>> {
+  const frame: Record<string, unknown> = {
+    type: 'identify',
+    protocol_version: 1,
+    agent_id: ctx.agent.id,
+    token: ctx.options.token,
+    name: ctx.agent.name,
+  };
+  let extra: IdentifyFields = {};
+  try {
+    extra = (await ctx.identify(signal)) ?? {};
+  } catch (err) {
+    ctx.logger.warn({ error: redact(describeError(err)) }, 'Gathering identify fields failed; identifying without them');
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === null || value === undefined || Object.hasOwn(frame, key)) continue;
+    frame[key] = value;
+  }
+  return frame;
+}

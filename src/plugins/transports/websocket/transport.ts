@@ -1,0 +1,133 @@
+import type { Transport, TransportContext, TransportStatus } from '../../../core/contracts/plugin.js';
+import type { ResourceReport } from '../../../core/contracts/report.js';
+import { describeError } from '../../../core/errors.js';
+import type { WebsocketOptions } from './config.js';
+import { Hold } from './hold.js';
+import { HubLink } from './hub-link.js';
+import { Outbox } from './outbox.js';
+import { createRedactor, safeUrl } from './redact.js';
+
+export type { LinkState as ConnectionState } from './hub-link.js';
+
+/** WebsocketDeps are the transport's seams: the CA bundle read at create time, randomness and the clock. */
+export interface WebsocketDeps {
+  readonly ca?: Buffer | undefined;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+/**
+ * WebsocketTransport delivers reports to the hub: identify first, reports only once identified (buffered until
+ * then, oldest first), rate-limit holds, reconnects (HubLink). `send` never waits on the network.
+ */
+export class WebsocketTransport implements Transport {
+  readonly #outbox: Outbox;
+  readonly #hold = new Hold(() => this.#pump());
+  readonly #link: HubLink;
+  readonly #now: () => number;
+  readonly #safeUrl: string;
+  #started = false;
+  #stopping = false;
+  #sent = 0;
+  #lastSentAt: number | null = null;
+
+  constructor(
+    private readonly ctx: TransportContext<WebsocketOptions>,
+    deps: WebsocketDeps = {},
+  ) {
+    const { options } = ctx;
+    const redact = createRedactor(options.token, options.url);
+    this.#outbox = new Outbox(options.buffer_max_reports, ctx.logger);
+    this.#now = deps.now ?? (() => Date.now());
+    this.#safeUrl = redact(safeUrl(options.url));
+    this.#link = new HubLink(ctx, {
+      ca: deps.ca,
+      random: deps.random,
+      redact,
+      safeUrl: this.#safeUrl,
+      isHeld: () => this.#hold.active,
+      identified: () => this.#pump(),
+      rateLimited: (ms) => this.#onRateLimited(ms),
+    });
+  }
+
+  /** start begins connecting in the background and returns at once. */
+  start(): void {
+    if (this.#started || this.#stopping) return;
+    this.#started = true;
+    this.ctx.logger.info({ url: this.#safeUrl }, 'Connecting to hub');
+    this.#link.connect();
+  }
+
+  /** send queues a report; it is written at once when identified and not on hold. */
+  send(report: ResourceReport): void {
+    if (this.#stopping) return void this.#outbox.discard();
+    this.#outbox.accept(report);
+    this.#pump();
+  }
+
+  /** stop flushes the queue if identified (waiting out a rate-limit hold within `signal`), then closes with 1000. */
+  async stop(signal: AbortSignal): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#link.ready) await this.#hold.ended(signal);
+    this.#pump(true);
+    this.#hold.clear();
+    await this.#link.close(1000, 'sidecar stopping', signal);
+    this.#outbox.endOutage();
+    const left = this.#outbox.buffered;
+    if (left > 0) this.ctx.logger.warn({ buffered: left }, `Stopped with ${left} reports not delivered`);
+  }
+
+  /** status describes the connection and the counters. */
+  status(): TransportStatus {
+    return {
+      state: this.#link.state,
+      identified: this.#link.state === 'identified',
+      sent: this.#sent,
+      buffered: this.#outbox.buffered,
+      dropped: this.#outbox.dropped,
+      reconnects: this.#link.reconnects,
+      last_sent_at: this.#lastSentAt,
+    };
+  }
+
+  /** takeBuffered removes and returns the undelivered reports, oldest first, e.g. to hand to a new transport. */
+  takeBuffered(): ResourceReport[] {
+    return this.#outbox.drain();
+  }
+
+  /** dispose drops the connection and every timer at once; calling it again does nothing. */
+  dispose(): void {
+    this.#stopping = true;
+    this.#hold.clear();
+    this.#link.dispose();
+  }
+
+  #onRateLimited(wait: number): void {
+    const requeued = this.#outbox.requeueRefused();
+    this.ctx.logger.warn({ retry_after_ms: wait, requeued }, `Hub rate limited us; holding all frames for ${wait} ms`);
+    this.#hold.start(wait);
+  }
+
+  /** pump writes queued reports while identified and not on hold; `final` lets stop() flush after stopping. */
+  #pump(final = false): void {
+    const conn = this.#link.ready;
+    if (!conn || this.#hold.active || (this.#stopping && !final)) return;
+    for (let report = this.#outbox.peek(); report; report = this.#outbox.peek()) {
+      let frame: string;
+      try {
+        frame = JSON.stringify({ ...report, protocol_version: 1 });
+      } catch (err) {
+        this.#outbox.discardNext();
+        this.ctx.logger.error({ error: describeError(err) }, 'Dropped a report that cannot be serialised');
+        continue;
+      }
+      if (!conn.send(frame)) return;
+      this.#outbox.written();
+      this.#sent++;
+      this.#lastSentAt = this.#now();
+    }
+    this.#outbox.endOutage();
+  }
+}
