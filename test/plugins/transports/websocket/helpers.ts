@@ -1,0 +1,84 @@
+import { pino } from 'pino';
+import type { Transport, TransportContext, TransportStatus } from '../../../../src/core/contracts/plugin.js';
+import type { ResourceReport } from '../../../../src/core/contracts/report.js';
+import { websocketTransport } from '../../../../src/plugins/transports/websocket/index.js';
+import type { WebsocketOptions } from '../../../../src/plugins/transports/websocket/config.js';
+
+/** TOKEN is distinctive so a leak into any log line is easy to find. */
+export const TOKEN = 'tok-Zq8SECRET-5d1e';
+export const AGENT = { id: 'gpu-box-1', name: 'GPU box 1' };
+
+/** ALL_LOG_LINES collects every log line written by every transport built in this worker. */
+export const ALL_LOG_LINES: string[] = [];
+
+export interface LogEntry {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** Built is a transport with its captured log. */
+export interface Built {
+  transport: Transport & { takeBuffered(): ResourceReport[] };
+  lines: string[];
+  entries(): LogEntry[];
+  status(): Record<string, unknown>;
+}
+
+/** parseOptions runs the manifest's schema, as the host does. */
+export async function parseOptions(raw: unknown): Promise<WebsocketOptions> {
+  const result = await websocketTransport.options!['~standard'].validate(raw);
+  if (result.issues) throw new Error(`invalid options: ${result.issues.map((i) => i.message).join('; ')}`);
+  return result.value;
+}
+
+/** build creates the transport through its manifest with a ctx whose logger writes into memory. */
+export async function build(
+  raw: Record<string, unknown>,
+  extra: Partial<Pick<TransportContext, 'identify' | 'configDir'>> = {},
+): Promise<Built> {
+  const lines: string[] = [];
+  const stream = { write: (line: string) => void (lines.push(line), ALL_LOG_LINES.push(line)) };
+  const logger = pino({ level: 'debug' }, stream).child({ plugin: 'websocket' });
+  const ctx: TransportContext<WebsocketOptions> = {
+    name: 'websocket',
+    instanceId: 'websocket',
+    options: await parseOptions({ token: TOKEN, reconnect_initial_ms: 20, reconnect_max_ms: 100, ...raw }),
+    logger,
+    agent: AGENT,
+    configDir: extra.configDir ?? process.cwd(),
+    identify: extra.identify ?? (async () => ({ ollama_url: 'http://127.0.0.1:11434' })),
+    runtimeStatus: () => ({ agentId: AGENT.id, reports: 0, lastReportAt: null, collectors: [], transports: [] }),
+  };
+  const transport = (await websocketTransport.create(ctx)) as Built['transport'];
+  return {
+    transport,
+    lines,
+    entries: () => lines.map((l) => JSON.parse(l) as LogEntry),
+    status: () => transport.status!() as TransportStatus & Record<string, unknown>,
+  };
+}
+
+/** report builds a resource report with the given timestamp. */
+export function report(timestamp: number, extra: Record<string, number | null> = {}): ResourceReport {
+  return { type: 'resource_report', agent_id: AGENT.id, timestamp, cpu_percent: 12.5, ram_used_bytes: 1, ram_total_bytes: 2, ...extra };
+}
+
+/** waitFor polls until `check` is true, failing after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** stopSignal is a generous deadline for stop() in tests. */
+export const stopSignal = (ms = 2000) => AbortSignal.timeout(ms);
+
+/** linesWithSecret lists the captured log lines that contain `secret` (the token by default). */
+export function linesWithSecret(secret = TOKEN): string[] {
+  return ALL_LOG_LINES.filter((l) => l.includes(secret));
+}
+
+export { startFakeHub, type FakeConn, type FakeHub, type FakeHubOptions } from './fake-hub.js';

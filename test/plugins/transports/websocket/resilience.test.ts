@@ -1,0 +1,146 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
+import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, type Built, type FakeHub } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+afterAll(() => expect(linesWithSecret()).toEqual([]));
+
+async function connected(raw: Record<string, unknown>): Promise<Built> {
+  const built = await build(raw);
+  cleanups.push(() => built.transport.dispose?.());
+  built.transport.start?.();
+  return built;
+}
+
+async function fakeHub(opts: Parameters<typeof startFakeHub>[0] = {}): Promise<FakeHub> {
+  const h = await startFakeHub(opts);
+  cleanups.push(() => h.close());
+  return h;
+}
+
+describe('websocket transport: hub answers', () => {
+  it('holds everything for retry_after_ms when rate limited, then resends the refused report first', async () => {
+    const times: number[] = [];
+    let refused = false;
+    const fake = await fakeHub({
+      onFrame: (frame, conn) => {
+        if (frame.type !== 'resource_report') return;
+        times.push(Date.now());
+        if (frame.timestamp === 2000 && !refused) {
+          refused = true;
+          conn.send({ type: 'rate_limited', retry_after_ms: 300, tier: 'normal' });
+        }
+      },
+    });
+    const t = await connected({ url: fake.url });
+    t.transport.send(report(1000));
+    t.transport.send(report(2000));
+    await waitFor(() => t.entries().some((e) => /rate limited/.test(e.msg)), 2000, 'rate_limited handled');
+    t.transport.send(report(3000));
+    expect(t.status().buffered).toBe(2);
+    await waitFor(() => fake.reports().length === 4, 2000, 'resend');
+    expect(fake.reports().map((f) => f.timestamp)).toEqual([1000, 2000, 2000, 3000]);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(280);
+  });
+
+  it('stop() waits out a rate-limit hold (within its signal), flushes, then closes with 1000', async () => {
+    const fake = await fakeHub({
+      onFrame: (frame, conn) => void (frame.timestamp === 1000 && conn.send({ type: 'rate_limited', retry_after_ms: 150 })),
+    });
+    const t = await connected({ url: fake.url });
+    t.transport.send(report(1000));
+    await waitFor(() => t.entries().some((e) => /rate limited/.test(e.msg)), 2000, 'rate_limited handled');
+    t.transport.send(report(2000));
+    await t.transport.stop!(stopSignal());
+    await waitFor(() => fake.conns[0]?.closed !== undefined, 2000, 'closed');
+    expect(fake.reports().map((f) => f.timestamp)).toEqual([1000, 1000, 2000]);
+    expect(fake.conns[0]!.closed!.code).toBe(1000);
+  });
+
+  it('honours the cool-down named in a 1008 close', async () => {
+    const connectedAt: number[] = [];
+    let closedAt = 0;
+    const fake = await fakeHub({
+      onConnection: () => connectedAt.push(Date.now()),
+      onFrame: (frame, conn) => {
+        if (frame.type !== 'identify' || conn.id !== 1) return;
+        closedAt = Date.now();
+        conn.ws.close(1008, 'cooldown active: retry in 1s');
+        return true;
+      },
+    });
+    const t = await connected({ url: fake.url });
+    await waitFor(() => t.status().identified === true, 3000, 'identified after cool-down');
+    expect(connectedAt[1]! - closedAt).toBeGreaterThanOrEqual(990);
+    expect(t.entries().some((e) => e.level === 40 && e.code === 1008 && /cooldown active/.test(e.msg))).toBe(true);
+  });
+
+  it('logs invalid_token as an error naming the agent (never the token), closes and retries', async () => {
+    const dev: DevHub = await startDevHub({ port: 0, token: 'the-right-one' });
+    cleanups.push(() => dev.close());
+    const t = await connected({ url: dev.url });
+    await waitFor(() => dev.received.filter((r) => r.type === 'identify').length >= 2, 3000, 'retry');
+    const errors = t.entries().filter((e) => e.level === 50);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]).toMatchObject({ agent_id: AGENT.id, error: 'invalid_token' });
+    expect(errors[0]!.msg).toContain(AGENT.id);
+    expect(t.status().identified).toBe(false);
+    expect(t.lines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('ignores garbage, binary, unknown and hub-error frames without harm, logging each at its level', async () => {
+    const fake = await fakeHub({
+      onFrame: (frame, conn) => {
+        if (frame.type !== 'identify') return;
+        conn.send({ type: 'identified', agent_id: AGENT.id });
+        for (const f of [
+          'not json {',
+          'null',
+          '[1,2]',
+          '"text"',
+          { type: 'task_assign', task: { id: 1 } },
+          { type: 'presence', agents: [] },
+          { no_type: true },
+          { type: 'rate_limit_warning', tier: 'normal', remaining: 2, capacity: 10 },
+          { type: 'error', error: 'not_identified' },
+          { type: 'error', error: 'something_new' },
+          { type: 'error', error: 'validation_failed', message_type: 'resource_report',
+            errors: [{ field: 'cpu_percent', error: 'wrong_type', detail: `expected number near ${TOKEN}`, value: TOKEN }] },
+        ]) conn.send(f);
+        conn.ws.send(Buffer.from([0, 1, 2, 255]), { binary: true });
+        return true;
+      },
+    });
+    const t = await connected({ url: fake.url });
+    await waitFor(() => t.entries().some((e) => e.msg === 'Hub rejected a frame'), 2000, 'all frames handled');
+    t.transport.send(report(1000));
+    await waitFor(() => fake.reports().length === 1, 2000, 'report after garbage');
+    expect(fake.conns).toHaveLength(1);
+    const at = (level: number, re: RegExp) => t.entries().filter((e) => e.level === level && re.test(e.msg));
+    expect(at(20, /Ignored a hub frame/)).toHaveLength(8);
+    expect(at(20, /rate limit warning/)).toHaveLength(1);
+    expect(at(40, /protocol error: not_identified/)).toHaveLength(1);
+    expect(at(40, /Hub reported an error/)).toHaveLength(1);
+    expect(at(50, /Hub rejected a frame/)[0]).toMatchObject({ message_type: 'resource_report', field: 'cpu_percent', error: 'wrong_type' });
+  });
+
+  it('survives an oversized frame: the socket closes with 1009 and the transport reconnects', async () => {
+    const fake = await fakeHub({
+      onFrame: (frame, conn) => {
+        if (frame.type !== 'identify' || conn.id !== 1) return;
+        conn.send({ type: 'identified', agent_id: AGENT.id });
+        conn.send({ type: 'presence', pad: 'x'.repeat(5000) });
+        return true;
+      },
+    });
+    const t = await connected({ url: fake.url, max_payload_bytes: 1024 });
+    await waitFor(() => fake.conns.length === 2 && t.status().identified === true, 3000, 'reconnected');
+    expect(fake.conns[0]!.closed?.code).toBe(1009);
+    t.transport.send(report(1000));
+    await waitFor(() => fake.reports().length === 1, 2000, 'report');
+    await t.transport.stop!(stopSignal());
+  });
+});

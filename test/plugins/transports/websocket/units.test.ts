@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { cooldownMs, createBackoff } from '../../../../src/plugins/transports/websocket/backoff.js';
+import { parseHubMessage } from '../../../../src/plugins/transports/websocket/hub-messages.js';
+import { createRedactor, safeUrl } from '../../../../src/plugins/transports/websocket/redact.js';
+import { ReportBuffer } from '../../../../src/plugins/transports/websocket/report-buffer.js';
+import { parseOptions } from './helpers.js';
+
+describe('backoff', () => {
+  it('doubles its cap from initial to max with full jitter, and resets', () => {
+    const caps = () => {
+      const b = createBackoff({ initialMs: 1000, maxMs: 60_000, random: () => 0.999999 });
+      return Array.from({ length: 9 }, () => b.next());
+    };
+    expect(caps()).toEqual([999, 1999, 3999, 7999, 15_999, 31_999, 59_999, 59_999, 59_999]);
+    const zero = createBackoff({ initialMs: 1000, maxMs: 60_000, random: () => 0 });
+    expect([zero.next(), zero.next()]).toEqual([0, 0]);
+    const half = createBackoff({ initialMs: 1000, maxMs: 60_000, random: () => 0.5 });
+    expect([half.next(), half.next(), half.next()]).toEqual([500, 1000, 2000]);
+    half.reset();
+    expect(half.attempts).toBe(0);
+    expect(half.next()).toBe(500);
+  });
+
+  it('reads the cool-down of a 1008 reason', () => {
+    expect(cooldownMs('cooldown active: retry in 30s')).toBe(30_000);
+    expect(cooldownMs('cooldown active: retry in 5 s')).toBe(5000);
+    expect(cooldownMs('too many validation errors')).toBe(0);
+  });
+});
+
+describe('ReportBuffer', () => {
+  it('is a bounded FIFO that evicts the oldest and puts back at the front', () => {
+    const b = new ReportBuffer<number>(3);
+    expect([b.push(1), b.push(2), b.push(3), b.push(4)]).toEqual([undefined, undefined, undefined, 1]);
+    expect(b.size).toBe(3);
+    expect(b.unshift(0)).toBe(0);
+    expect(b.shift()).toBe(2);
+    expect(b.unshift(9)).toBeUndefined();
+    expect(b.peek()).toBe(9);
+    expect(b.drain()).toEqual([9, 3, 4]);
+    expect(b.shift()).toBeUndefined();
+    expect(() => new ReportBuffer(0)).toThrow(RangeError);
+  });
+});
+
+describe('parseHubMessage', () => {
+  const text = (v: unknown) => parseHubMessage(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), false);
+  it('narrows the frames a collector acts on and ignores the rest', () => {
+    expect(text({ type: 'identified', agent_id: 'a' })).toEqual({ kind: 'identified' });
+    expect(text({ type: 'pong', timestamp: 1 })).toEqual({ kind: 'pong' });
+    expect(text({ type: 'rate_limited', retry_after_ms: 250 })).toEqual({ kind: 'rate_limited', retryAfterMs: 250 });
+    expect(text({ type: 'rate_limited', retry_after_ms: '250' })).toEqual({ kind: 'rate_limited', retryAfterMs: undefined });
+    expect(text({ type: 'error', error: 'token_agent_mismatch' })).toEqual({ kind: 'auth_error', error: 'token_agent_mismatch' });
+    expect(text({ type: 'error', error: 'invalid_json' })).toEqual({ kind: 'protocol_error', error: 'invalid_json' });
+    expect(text({ type: 'error', error: 'validation_failed', message_type: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd', value: 'x' }, 7] }))
+      .toEqual({ kind: 'validation_failed', messageType: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd' }] });
+    expect(text('{"type":"task_assign"}')).toEqual({ kind: 'ignored', reason: 'type "task_assign"' });
+    expect(text('garbage')).toEqual({ kind: 'ignored', reason: 'not JSON' });
+    expect(parseHubMessage(Buffer.from([1, 2]), true)).toEqual({ kind: 'ignored', reason: 'binary frame' });
+  });
+});
+
+describe('redaction', () => {
+  it('strips userinfo and masks the token and password anywhere', () => {
+    expect(safeUrl('wss://u:p%40ss@hub:4000/ws?x=1')).toBe('wss://hub:4000/ws?x=1');
+    const redact = createRedactor('tok123', 'ws://u:p%40ss@hub/ws');
+    expect(redact('a tok123 b p@ss c p%40ss')).toBe('a [redacted] b [redacted] c [redacted]');
+  });
+});
+
+describe('websocket options', () => {
+  it('fills every default', async () => {
+    expect(await parseOptions({ url: 'ws://hub:4000/ws' })).toEqual({
+      url: 'ws://hub:4000/ws',
+      token: '',
+      ping_interval_ms: 30_000,
+      pong_timeout_ms: 10_000,
+      reconnect_initial_ms: 1000,
+      reconnect_max_ms: 60_000,
+      buffer_max_reports: 120,
+      handshake_timeout_ms: 10_000,
+      max_payload_bytes: 1024 * 1024,
+    });
+  });
+
+  it.each([
+    [{}, /required/],
+    [{ url: 'http://hub/ws' }, /ws:\/\/ or wss:\/\//],
+    [{ url: 'ws://hub/ws#x' }, /fragment/],
+    [{ url: 'ws://hub/ws', token: 'x'.repeat(257) }, /at most 256/],
+    [{ url: 'ws://hub/ws', ping_interval_ms: 60_000 }, /at most 50000/],
+    [{ url: 'ws://hub/ws', reconnect_initial_ms: 5000, reconnect_max_ms: 1000 }, /at least reconnect_initial_ms/],
+    [{ url: 'ws://hub/ws', tokn: 'x' }, /./],
+  ])('rejects %j', async (raw, message) => {
+    await expect(parseOptions(raw)).rejects.toThrow(message);
+  });
+});
