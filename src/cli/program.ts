@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { collectCommand } from './commands/collect.js';
+import { devCommand } from './commands/dev.js';
+import { hubCommand } from './commands/hub.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -15,6 +17,13 @@ function readVersion(): string {
 export function parseMs(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds');
   return Number(value);
+}
+
+/** parsePort reads a TCP port (0 to 65535) from a flag. */
+export function parsePort(value: string): number {
+  const port = parseMs(value);
+  if (port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return port;
 }
 
 function configOption(): Option {
@@ -54,6 +63,20 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--interval <ms>', 'override agent.interval_ms').argParser(parseMs))
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms').argParser(parseMs))
     .action(runCommand);
+  program
+    .command('hub')
+    .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')
+    .addOption(new Option('-p, --port <n>', 'port to listen on').default(4000).argParser(parsePort))
+    .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
+    .addOption(new Option('--token <token>', 'token every identify must carry (default: $SIDECAR_TOKEN; empty accepts any)'))
+    .action(hubCommand);
+  program
+    .command('dev')
+    .description('run a local hub and the sidecar pointed at it, with short intervals (what `npm start` runs)')
+    .addOption(configOption())
+    .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseMs))
+    .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseMs))
+    .action(devCommand);
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   return program;

@@ -9,6 +9,7 @@ import type { PluginManifest, RuntimeStatus, Transport } from './contracts/plugi
 import type { ResourceReport } from './contracts/report.js';
 import type { SidecarConfig } from './config/sidecar-config.js';
 import { createLogger } from './logger.js';
+import { isolatingInstantiator } from './isolation/isolating-instantiator.js';
 import { CollectorInstantiator, inProcessInstantiator } from './plugins/collector-slot.js';
 import { CollectorSet } from './plugins/collector-set.js';
 import { embeddedTransports } from './plugins/embedded-transport.js';
@@ -28,6 +29,9 @@ export interface SidecarOptions {
   readonly startTransports?: boolean;
   readonly instantiateCollector?: CollectorInstantiator;
 }
+
+/** RELOAD_GRACE_MS is how long a transport replaced by a reload may flush before it is closed. */
+const RELOAD_GRACE_MS = 500;
 
 /** SidecarStatus is a snapshot of the runtime's health. */
 export type SidecarStatus = RuntimeStatus;
@@ -55,7 +59,7 @@ export class Sidecar {
   static async create(options: SidecarOptions): Promise<Sidecar> {
     const logger = options.logger ?? createLogger();
     const root = createRootContainer({ logger, clock: options.clock ?? systemClock, config: options.config });
-    root.registerInstance(CollectorInstantiator, options.instantiateCollector ?? inProcessInstantiator);
+    root.registerInstance(CollectorInstantiator, options.instantiateCollector ?? isolatingInstantiator(inProcessInstantiator));
     const resolved = await resolvePlugins(options.config, options.builtins);
     const collectors = await CollectorSet.start(resolved.collectors, root, options.config.agent, options.config.dir);
     let sidecar: Sidecar | undefined;
@@ -101,8 +105,8 @@ export class Sidecar {
 
   /**
    * reload swaps in a new config. Collectors are rebuilt; a transport whose entry and agent are unchanged is
-   * kept as it is (with its connection and buffer). If the new config does not load, the old one keeps
-   * running and the error is thrown.
+   * kept as it is (with its connection and buffer); a replaced one hands its undelivered reports to its
+   * successor. If the new config does not load, the old one keeps running and the error is thrown.
    */
   async reload(config: SidecarConfig): Promise<void> {
     const resolved = await resolvePlugins(config, this.options.builtins);
@@ -123,13 +127,17 @@ export class Sidecar {
       await collectors.dispose();
       throw err;
     }
+    // A replaced transport's undelivered reports go to its successor, before any live report does.
+    await stopTransports(retired, RELOAD_GRACE_MS, (old) => {
+      const successor = started.find((h) => h.slot.instanceId === old.slot.instanceId);
+      for (const report of successor ? old.slot.takeBuffered() : []) successor!.slot.send(report);
+    });
     const oldCollectors = this.collectors;
     this.collectors = collectors;
     this.transports = [...kept, ...started];
     this.resolved = resolved;
     this.scheduler?.reschedule(this.scheduleOptions());
     await oldCollectors.dispose();
-    await stopTransports(retired, 500);
     this.logger.info(
       { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
       'Configuration reloaded',

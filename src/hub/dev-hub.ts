@@ -48,7 +48,9 @@ export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
   const server = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket endpoint: /ws\n'));
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload });
   let connections = 0;
-  wss.on('error', (err) => logger.error({ error: err.message }, 'Dev hub server error'));
+  let listening = false;
+  // Before listening, a bind error rejects startDevHub instead; logging it too would say it twice.
+  wss.on('error', (err) => listening && logger.error({ error: err.message }, 'Dev hub server error'));
   wss.on('connection', (ws, req) => {
     const connection = ++connections;
     logger.info({ connection, remote: req.socket.remoteAddress }, 'Sidecar connected');
@@ -59,6 +61,7 @@ export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      listening = true;
       resolve();
     });
   });

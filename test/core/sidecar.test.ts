@@ -230,6 +230,20 @@ describe('Sidecar life cycle', () => {
     expect(report).not.toHaveProperty('good_value');
   });
 
+  it('reload hands a replaced transport’s undelivered reports to its successor, oldest first', async () => {
+    const instances: RecordingTransport[] = [];
+    const sidecar = await start({
+      config: testConfig({ collectors: [{ plugin: 'good' }], transports: [{ plugin: 'recorder', options: { label: 'one' } }] }),
+      logger: memoryLogger().logger,
+      builtins: builtins(good, recordingTransport(instances)),
+    });
+    const held = [await sidecar.collectOnce(), await sidecar.collectOnce()];
+    instances[0]!.undelivered = [...held];
+    await sidecar.reload(testConfig({ collectors: [{ plugin: 'good' }], transports: [{ plugin: 'recorder', options: { label: 'two' } }] }));
+    expect(instances[1]!.reports).toEqual(held);
+    expect(instances[0]!.undelivered).toEqual([]);
+  });
+
   it('keeps the running config when a reload is invalid', async () => {
     const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'good' }] }), logger: memoryLogger().logger, builtins: builtins(good) });
     await expect(sidecar.reload(testConfig({ collectors: [{ plugin: 'nope' }] }))).rejects.toBeInstanceOf(ConfigError);

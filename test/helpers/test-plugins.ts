@@ -23,11 +23,16 @@ export function collector(
 /** RecordingTransport keeps every report it is sent. */
 export class RecordingTransport implements Transport {
   readonly reports: ResourceReport[] = [];
+  /** undelivered is what takeBuffered hands over on reload. */
+  undelivered: ResourceReport[] = [];
   started = 0;
   stopped = 0;
   disposed = 0;
   send(report: ResourceReport): void {
     this.reports.push(report);
+  }
+  takeBuffered(): ResourceReport[] {
+    return this.undelivered.splice(0);
   }
   start(): void {
     this.started += 1;

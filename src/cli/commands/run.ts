@@ -96,6 +96,8 @@ function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, done
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('SIGHUP', reload);
+  // Started by `sidecar dev` with an IPC channel: stop when that parent goes away, however it died.
+  if (process.send) process.once('disconnect', () => stop('SIGTERM'));
 }
 
 /** guardProcess keeps a stray plugin error from killing a daemon that would lose its buffered reports. */

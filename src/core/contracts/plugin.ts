@@ -82,6 +82,11 @@ export interface Transport {
   stop?(signal: AbortSignal): void | Promise<void>;
   /** status describes the transport's state (connected, sent, buffered, dropped...). */
   status?(): TransportStatus;
+  /**
+   * takeBuffered removes and returns the reports not yet delivered, oldest first. On a config reload that
+   * replaces this transport, the host calls it after stop and sends them to its successor.
+   */
+  takeBuffered?(): ResourceReport[];
   /** dispose releases anything stop left; called after stop. */
   dispose?(): void | Promise<void>;
 }

@@ -82,8 +82,8 @@ export class IsolatedCollector implements Collector {
     }, this.limits.startTimeoutMs);
     const ready = worker.ready.then(
       () => worker,
-      (err: unknown) => {
-        void worker.terminate();
+      async (err: unknown) => {
+        await worker.terminate();
         throw expired ? new Error(`the plugin did not start within ${this.limits.startTimeoutMs} ms`) : err;
       },
     );

@@ -1,4 +1,5 @@
 import type { PluginContext } from '../contracts/plugin.js';
+import { describeError } from '../errors.js';
 import { inProcessInstantiator, type CollectorInstantiator } from '../plugins/collector-slot.js';
 import type { ResolvedCollector } from '../plugins/resolve-entries.js';
 import { DEFAULT_ISOLATION_LIMITS, IsolatedCollector, type IsolationLimits } from './isolated-collector.js';
@@ -22,6 +23,11 @@ export function isolatingInstantiator(
 export function workerInit(resolved: ResolvedCollector, ctx: PluginContext<unknown>): WorkerInit {
   if (resolved.source !== 'builtin' && resolved.source !== 'path' && resolved.source !== 'package') {
     throw new Error(`a ${resolved.source} plugin cannot be isolated`);
+  }
+  try {
+    structuredClone(ctx.options);
+  } catch (err) {
+    throw new Error(`its options cannot be passed to a worker (isolate needs plain JSON options): ${describeError(err)}`);
   }
   return {
     plugin: resolved.source === 'builtin' ? { builtin: resolved.location } : { file: resolved.location },

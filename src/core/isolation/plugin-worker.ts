@@ -39,7 +39,6 @@ export class PluginWorker {
   ) {
     this.worker = new Worker(entry, { workerData: init });
     live.add(this);
-    this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') resolve();
@@ -54,6 +53,8 @@ export class PluginWorker {
       live.delete(this);
       this.end(new Error(`the plugin's worker exited with code ${code}`));
     });
+    // After the listeners: adding a 'message' listener references the worker's port again.
+    this.worker.unref();
   }
 
   /** isGone tells whether the worker has crashed, exited or been terminated. */

@@ -57,17 +57,25 @@ export function broadcast(handles: readonly TransportHandle[], report: ResourceR
   for (const { slot } of handles) slot.send(report);
 }
 
-/** stopTransports lets each transport flush for up to `graceMs`, then disposes them; it never throws. */
-export async function stopTransports(handles: readonly TransportHandle[], graceMs: number): Promise<void> {
+/**
+ * stopTransports lets each transport flush for up to `graceMs`, then disposes them; it never throws.
+ * `beforeDispose` sees each stopped transport first (to take what it could not deliver).
+ */
+export async function stopTransports(
+  handles: readonly TransportHandle[],
+  graceMs: number,
+  beforeDispose: (handle: TransportHandle) => void = () => undefined,
+): Promise<void> {
   const signal = AbortSignal.timeout(Math.max(1, graceMs));
   await Promise.all(
-    handles.map(async ({ slot }) => {
+    handles.map(async (handle) => {
       const gave = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       try {
-        await Promise.race([slot.stop(signal), gave]);
+        await Promise.race([handle.slot.stop(signal), gave]);
       } catch (err) {
-        slot.context.logger.warn({ reason: describeError(err) }, 'Transport failed to stop cleanly');
+        handle.slot.context.logger.warn({ reason: describeError(err) }, 'Transport failed to stop cleanly');
       }
+      beforeDispose(handle);
     }),
   );
   await disposeAll(handles.map(({ slot, container }) => ({ container, logger: slot.context.logger })));

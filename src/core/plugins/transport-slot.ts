@@ -62,6 +62,15 @@ export class TransportSlot {
     }
   }
 
+  /** takeBuffered returns what the transport could not deliver, for its successor on reload. */
+  takeBuffered(): ResourceReport[] {
+    try {
+      return this.instance?.takeBuffered?.() ?? [];
+    } catch {
+      return [];
+    }
+  }
+
   /** stop flushes and closes the transport within `signal`; it is idempotent. */
   async stop(signal: AbortSignal): Promise<void> {
     if (this.stopped) return;
