@@ -1,0 +1,52 @@
+import type { GpuDevice } from './devices.js';
+
+/** NVIDIA_SMI_ARGS asks nvidia-smi for one CSV line per GPU, without header or units (memory in MiB). */
+export const NVIDIA_SMI_ARGS: readonly string[] = [
+  '--query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu',
+  '--format=csv,noheader,nounits',
+];
+
+const MIB = 1024 * 1024;
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+}
+
+/**
+ * parseNvidiaSmi reads the output of `nvidia-smi` run with NVIDIA_SMI_ARGS. A value in square brackets
+ * (`[N/A]`, `[Not Supported]`, `[Unknown Error]`...) or `N/A` is one nvidia-smi could not read: null. It throws
+ * an Error naming the line for anything else it does not understand. A comma inside the name is allowed.
+ */
+export function parseNvidiaSmi(text: string): GpuDevice[] {
+  const lines = text.split(/\r?\n/).map((line) => line.trim());
+  const devices: GpuDevice[] = [];
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    const where = `line ${i + 1}`;
+    const parts = line.split(',').map((part) => part.trim());
+    if (parts.length < 6) throw new Error(`${where}: expected 6 comma-separated values, got ${parts.length}: ${quote(line)}`);
+    const [first, ...rest] = parts;
+    const numbers = rest.splice(-4);
+    const value = (text: string, what: string, min: number, max = Infinity): number | null => {
+      if (text === 'N/A' || /^\[.*\]$/.test(text)) return null;
+      const n = Number(text);
+      if (!NUMBER.test(text) || n < min || n > max) throw new Error(`${where}: ${what}: expected a number, got ${quote(text)}`);
+      return n;
+    };
+    const index = value(first ?? '', 'index', 0);
+    if (index === null || !Number.isSafeInteger(index)) throw new Error(`${where}: index: expected an integer, got ${quote(first ?? '')}`);
+    const [total, used, util, temp] = numbers as [string, string, string, string];
+    const bytes = (mib: number | null) => (mib === null ? null : Math.round(mib * MIB));
+    const name = rest.join(', ');
+    devices.push({
+      index,
+      name: name === '' || name === 'N/A' || /^\[.*\]$/.test(name) ? null : name,
+      vram_total_bytes: bytes(value(total, 'memory.total', 0)),
+      vram_used_bytes: bytes(value(used, 'memory.used', 0)),
+      util_percent: value(util, 'utilization.gpu', 0, 100),
+      temperature_c: value(temp, 'temperature.gpu', -273),
+    });
+  });
+  return devices;
+}
