@@ -81,6 +81,18 @@ function bestEffort(doc: unknown, file: string): SidecarConfig | undefined {
   );
 }
 
+/**
+ * parseConfigObject checks a config given in code (embedding), as if it were a plugins.json in `dir`;
+ * `name` stands for the file in messages.
+ */
+export function parseConfigObject(
+  doc: unknown,
+  options: { name?: string; dir?: string; env?: NodeJS.ProcessEnv } = {},
+): SidecarConfig {
+  const config = parseConfigText(JSON.stringify(doc) ?? 'undefined', options.name ?? 'config', options.env ?? process.env);
+  return { ...config, dir: path.resolve(options.dir ?? process.cwd()) };
+}
+
 /** loadConfig reads and checks a plugins.json file. */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SidecarConfig> {
   return parseConfigText(await readConfigFile(file), file, env);

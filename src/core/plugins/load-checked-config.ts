@@ -10,22 +10,30 @@ function covered(problem: Problem, known: readonly Problem[]): boolean {
 }
 
 /**
- * loadCheckedConfig loads plugins.json. When the file has problems, the plugins of its still-valid entries
- * are checked too, so one run reports every problem: the file's and each plugin's options'.
+ * withPluginProblems runs a config loader. When the config has problems, the plugins of its still-valid
+ * entries are checked too, so one run reports every problem: the file's and each plugin's options'.
  */
-export async function loadCheckedConfig(
-  file: string,
+export async function withPluginProblems(
+  load: () => SidecarConfig | Promise<SidecarConfig>,
   builtins: ReadonlyMap<string, PluginManifest>,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<SidecarConfig> {
   try {
-    return await loadConfig(file, env);
+    return await load();
   } catch (err) {
     if (!(err instanceof ConfigError) || err.partial === undefined) throw err;
     const more = await resolvePlugins(err.partial as SidecarConfig, builtins).then(
       () => [],
       (resolveErr: unknown) => (resolveErr instanceof ConfigError ? resolveErr.problems : []),
     );
-    throw new ConfigError(file, sortProblems([...err.problems, ...more.filter((p) => !covered(p, err.problems))]));
+    throw new ConfigError(err.file, sortProblems([...err.problems, ...more.filter((p) => !covered(p, err.problems))]));
   }
+}
+
+/** loadCheckedConfig loads plugins.json, reporting the file's problems and its plugins' together. */
+export function loadCheckedConfig(
+  file: string,
+  builtins: ReadonlyMap<string, PluginManifest>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SidecarConfig> {
+  return withPluginProblems(() => loadConfig(file, env), builtins);
 }

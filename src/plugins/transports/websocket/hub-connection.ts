@@ -29,6 +29,12 @@ export interface HubConnectionSetup {
 const PING = JSON.stringify({ type: 'ping', protocol_version: 1 });
 
 /**
+ * MAX_SOCKET_BACKLOG_BYTES: while a slow hub has this much unread, reports stay in the bounded outbox instead
+ * of piling up in the socket's memory; they are written on a later pump.
+ */
+export const MAX_SOCKET_BACKLOG_BYTES = 256 * 1024;
+
+/**
  * HubConnection is one WebSocket to the hub: it sends `identify` on open, pings while identified, watches for
  * pongs and for the `identified` answer, and narrows hub frames. The transport owns reconnecting.
  */
@@ -61,9 +67,9 @@ export class HubConnection {
     return this.#identified;
   }
 
-  /** send writes one frame if the socket is open; false otherwise. */
+  /** send writes one frame if the socket is open and not backed up; false otherwise. */
   send(frame: string): boolean {
-    if (this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (this.#ws.readyState !== WebSocket.OPEN || this.#ws.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) return false;
     this.#ws.send(frame);
     return true;
   }
