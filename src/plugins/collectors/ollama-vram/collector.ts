@@ -1,83 +1,45 @@
-import type { Collector } from '../../../plugin.js';
+import type { Collector, IdentifyFields } from '../../../plugin.js';
 import type { OllamaVramOptions } from './config.js';
+import { getJson, oneLine, type Fetch } from './fetch-json.js';
+import { ollamaModels } from './ollama-models.js';
 import { parsePs } from './parse-ps.js';
-import { BodyTooLargeError, readBodyLimited } from './read-body.js';
+import { readVersion } from './read-version.js';
 
-/** Fetch is the `fetch` function the collector calls; the global one by default. */
-export type Fetch = typeof globalThis.fetch;
+export type { Fetch } from './fetch-json.js';
 
 /** psEndpoint is the `/api/ps` URL under an Ollama base URL (a trailing slash on the base is ignored). */
 export function psEndpoint(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/api/ps`;
 }
 
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
-}
-
-/** reasonOf explains a failed fetch or body read in a few words: the abort, or the network cause. */
-function reasonOf(err: unknown, signal: AbortSignal): string {
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    return reason instanceof Error && reason.name === 'TimeoutError' ? 'timed out' : 'aborted';
-  }
-  if (err instanceof Error) {
-    const cause = err.cause as { message?: unknown; code?: unknown } | undefined;
-    if (cause && typeof cause.message === 'string' && cause.message) return oneLine(cause.message);
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return oneLine(err.message) || err.name;
-  }
-  return oneLine(String(err));
-}
-
-/** readVramUsed performs one `GET /api/ps` and returns the summed `size_vram`, or throws a one-line Error. */
-async function readVramUsed(endpoint: string, signal: AbortSignal, fetchImpl: Fetch): Promise<number> {
-  const fail = (reason: string, cause?: unknown): Error => new Error(`GET ${endpoint}: ${reason}`, { cause });
-  let response: Response;
-  try {
-    response = await fetchImpl(endpoint, { signal, redirect: 'error', headers: { accept: 'application/json' } });
-  } catch (err) {
-    throw fail(reasonOf(err, signal), err);
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    throw fail(oneLine(`HTTP ${response.status} ${response.statusText}`));
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBodyLimited(response);
-  } catch (err) {
-    throw fail(err instanceof BodyTooLargeError && !signal.aborted ? err.message : reasonOf(err, signal), err);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    const type = response.headers.get('content-type');
-    throw fail(`response is not JSON${type ? ` (content-type ${oneLine(type)})` : ''}`, err);
-  }
-  try {
-    return parsePs(body).vramUsedBytes;
-  } catch (err) {
-    throw fail(`unexpected response: ${oneLine(err instanceof Error ? err.message : String(err))}`, err);
-  }
-}
-
 /**
- * createOllamaVramCollector builds a collector that reads `GET {url}/api/ps` and reports the sum of the
- * loaded models' `size_vram` as `vram_used_bytes`; `vram_total_bytes` is always null (Ollama has no total).
+ * createOllamaVramCollector builds a collector that reads `GET {url}/api/ps` once per collection and reports
+ * the sum of the loaded models' `size_vram` as `vram_used_bytes`, the models themselves as `ollama_models`
+ * (null when the `models` option is off), and `vram_total_bytes` as null (Ollama has no total).
  * Any failure (refused, aborted, non-200, oversized, not JSON, wrong shape) rejects with a one-line Error
  * `GET <endpoint>: <reason>`. It does not log: the host reports failures, once per change.
+ * Its identify gives `ollama_url`, and `ollama_version` from `GET {url}/api/version` when that answers.
  */
 export function createOllamaVramCollector(options: OllamaVramOptions, fetchImpl: Fetch = globalThis.fetch): Collector {
   const endpoint = psEndpoint(options.url);
   return {
     async collect(signal: AbortSignal) {
-      return { vram_used_bytes: await readVramUsed(endpoint, signal, fetchImpl), vram_total_bytes: null };
+      const body = await getJson(endpoint, signal, fetchImpl);
+      let summary;
+      try {
+        summary = parsePs(body);
+      } catch (err) {
+        throw new Error(`GET ${endpoint}: unexpected response: ${oneLine(err instanceof Error ? err.message : String(err))}`, { cause: err });
+      }
+      return {
+        vram_used_bytes: summary.vramUsedBytes,
+        vram_total_bytes: null,
+        ollama_models: options.models ? ollamaModels(summary.models) : null,
+      };
     },
-    identify() {
-      return { ollama_url: options.url };
+    async identify(signal: AbortSignal): Promise<IdentifyFields> {
+      const version = await readVersion(options.url, signal, fetchImpl);
+      return version === undefined ? { ollama_url: options.url } : { ollama_url: options.url, ollama_version: version };
     },
   };
 }

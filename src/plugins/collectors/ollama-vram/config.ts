@@ -27,6 +27,10 @@ export const ollamaVramOptionsSchema = z.strictObject({
     })
     .default('http://127.0.0.1:11434')
     .describe('Base URL of the Ollama server; the collector reads {url}/api/ps. Also sent to the hub as ollama_url.'),
+  models: z
+    .boolean()
+    .default(true)
+    .describe('Whether to report the loaded models as ollama_models (null when false).'),
 });
 
 /** OllamaVramOptions are the ollama-vram collector's options after defaults. */

@@ -2,41 +2,82 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/collector.js';
-import { closeAll, json, serve } from './http-fixture.js';
+import { closeAll, closedPort, json, serve } from './http-fixture.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../../shared/ollama-fixtures/', import.meta.url));
-// The shared fixtures' documented sums of size_vram (see their README).
-const EXPECTED_VRAM: Record<string, number> = {
-  'ps-empty.json': 0,
-  'ps-one-gpu.json': 6_654_289_920,
-  'ps-cpu-only.json': 0,
+const SHARED = fileURLToPath(new URL('../../../../../shared/ollama-fixtures/', import.meta.url));
+const OWN = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+// What each /api/ps sample reports: the shared fixtures' documented sums (see their README), and our own cases.
+const EXPECTED: Record<string, { vram_used_bytes: number; ollama_models: unknown[] }> = {
+  [`${SHARED}ps-empty.json`]: { vram_used_bytes: 0, ollama_models: [] },
+  [`${SHARED}ps-one-gpu.json`]: {
+    vram_used_bytes: 6_654_289_920,
+    ollama_models: [{
+      name: 'llama3.1:8b', size_bytes: 6_654_289_920, vram_bytes: 6_654_289_920, gpu_share: 1,
+      context_length: 4096, expires_at: '2025-11-03T14:27:41.512934118-08:00',
+    }],
+  },
+  [`${SHARED}ps-cpu-only.json`]: {
+    vram_used_bytes: 0,
+    ollama_models: [{
+      name: 'phi3:mini', size_bytes: 4_162_682_880, vram_bytes: 0, gpu_share: 0,
+      context_length: 4096, expires_at: '2025-11-03T22:40:18.301447205Z',
+    }],
+  },
+  [`${OWN}ps-split.json`]: {
+    vram_used_bytes: 24_199_036_928,
+    ollama_models: [
+      {
+        name: 'llama3.3:70b', size_bytes: 48_946_585_600, vram_bytes: 23_622_320_128, gpu_share: 0.483,
+        context_length: 8192, expires_at: '2025-11-03T14:31:07.117052906-08:00',
+      },
+      {
+        name: 'nomic-embed-text:latest', size_bytes: 576_716_800, vram_bytes: 576_716_800, gpu_share: 1,
+        context_length: 2048, expires_at: '2025-11-03T14:26:12.000000000-08:00',
+      },
+    ],
+  },
+  // A server before v0.9.7 sends no context_length.
+  [`${OWN}ps-no-context.json`]: {
+    vram_used_bytes: 5_137_025_024,
+    ollama_models: [{
+      name: 'mistral:7b', size_bytes: 5_137_025_024, vram_bytes: 5_137_025_024, gpu_share: 1,
+      context_length: null, expires_at: '2025-06-01T10:05:00.123456789Z',
+    }],
+  },
 };
 
 const never = () => new AbortController().signal;
-const collect = async (url: string, signal = never()) => createOllamaVramCollector({ url }).collect(signal);
+const collect = async (url: string, models = true) => createOllamaVramCollector({ url, models }).collect(never());
+const identify = async (url: string, signal = never()) => createOllamaVramCollector({ url, models: true }).identify!(signal);
 
 afterEach(closeAll);
 
-describe('ollama-vram against the shared fixtures', () => {
-  it('finds the fixture directory', () => {
-    expect(existsSync(FIXTURES)).toBe(true);
-    const ps = readdirSync(FIXTURES).filter((f) => f.startsWith('ps-'));
-    expect(ps.sort()).toEqual(Object.keys(EXPECTED_VRAM).sort());
+describe('ollama-vram against the fixtures', () => {
+  it('finds the fixture directories', () => {
+    expect(existsSync(SHARED)).toBe(true);
+    const ps = [...readdirSync(SHARED).map((f) => `${SHARED}${f}`), ...readdirSync(OWN).map((f) => `${OWN}${f}`)];
+    expect(ps.filter((f) => /\/ps-[^/]*$/.test(f)).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.each(Object.entries(EXPECTED_VRAM))('%s reports vram_used_bytes %d', async (file, expected) => {
-    const body = readFileSync(`${FIXTURES}${file}`, 'utf8');
+  it.each(Object.entries(EXPECTED))('%s', async (file, expected) => {
+    const body = readFileSync(file, 'utf8');
     const requests: string[] = [];
     const url = await serve((req, res) => {
       requests.push(`${req.method} ${req.url}`);
       json(body)(req, res);
     });
-    expect(await collect(url)).toEqual({ vram_used_bytes: expected, vram_total_bytes: null });
+    expect(await collect(url)).toEqual({ ...expected, vram_total_bytes: null });
     expect(requests).toEqual(['GET /api/ps']);
   });
 
+  it('reports ollama_models as null when the models option is off', async () => {
+    const url = await serve(json(readFileSync(`${SHARED}ps-one-gpu.json`, 'utf8')));
+    expect(await collect(url, false)).toEqual({ vram_used_bytes: 6_654_289_920, vram_total_bytes: null, ollama_models: null });
+  });
+
   it('version.json (the /api/version answer) is not mistaken for a /api/ps answer', async () => {
-    const url = await serve(json(readFileSync(`${FIXTURES}version.json`, 'utf8')));
+    const url = await serve(json(readFileSync(`${SHARED}version.json`, 'utf8')));
     await expect(collect(url)).rejects.toThrow(`GET ${url}/api/ps: unexpected response: missing "models" list`);
   });
 });
@@ -49,17 +90,56 @@ describe('ollama-vram when Ollama answers well', () => {
       path = req.url ?? '';
       json({ models })(req, res);
     });
-    expect(await collect(`${base}/ollama/`)).toEqual({ vram_used_bytes: 450, vram_total_bytes: null });
+    const report = await collect(`${base}/ollama/`);
+    expect(report).toMatchObject({ vram_used_bytes: 450, vram_total_bytes: null });
+    expect(report.ollama_models).toMatchObject([
+      { name: 'a', gpu_share: 0.444, context_length: null, expires_at: null },
+      { name: 'b', gpu_share: 1 },
+    ]);
     expect(path).toBe('/ollama/api/ps');
   });
 
   it('accepts a body just under 1 MiB', async () => {
-    const body = `{"models":[{"size_vram":42}]}${' '.repeat(1024 * 1024 - 40)}`;
+    const body = `{"models":[{"name":"m","size":42,"size_vram":42}]}${' '.repeat(1024 * 1024 - 60)}`;
     expect((await collect(await serve(json(body)))).vram_used_bytes).toBe(42);
   });
+});
 
-  it('identify() returns the configured url', async () => {
-    const collector = createOllamaVramCollector({ url: 'http://gpu-box:11434' });
-    expect(await collector.identify!(never())).toEqual({ ollama_url: 'http://gpu-box:11434' });
+describe('ollama-vram identify', () => {
+  it('returns the configured url and the server version', async () => {
+    const requests: string[] = [];
+    const url = await serve((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      json(readFileSync(`${SHARED}version.json`, 'utf8'))(req, res);
+    });
+    expect(await identify(`${url}/`)).toEqual({ ollama_url: `${url}/`, ollama_version: '0.12.6' });
+    expect(requests).toEqual(['GET /api/version']);
+  });
+
+  it('returns just the url when the version endpoint is down', async () => {
+    const url = await closedPort();
+    expect(await identify(url)).toEqual({ ollama_url: url });
+  });
+
+  it.each([
+    ['HTTP 404', json('404 page not found', 404)],
+    ['not JSON', json('<html>')],
+    ['no version', json({ v: '1' })],
+    ['a version that is not a string', json({ version: 12 })],
+    ['an empty version', json({ version: ' ' })],
+    ['an oversized body', json({ version: '1', pad: ' '.repeat(70 * 1024) })],
+  ])('returns just the url when the version endpoint answers %s', async (_name, handler) => {
+    const url = await serve(handler);
+    expect(await identify(url)).toEqual({ ollama_url: url });
+  });
+
+  it('gives up on a silent version endpoint within a second, or at the signal', async () => {
+    const url = await serve(() => undefined);
+    let started = performance.now();
+    expect(await identify(url)).toEqual({ ollama_url: url });
+    expect(performance.now() - started).toBeLessThan(1500);
+    started = performance.now();
+    expect(await identify(url, AbortSignal.timeout(100))).toEqual({ ollama_url: url });
+    expect(performance.now() - started).toBeLessThan(600);
   });
 });

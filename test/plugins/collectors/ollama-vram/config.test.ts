@@ -6,16 +6,17 @@ const validate = (value: unknown) => ollamaVramCollector.options!['~standard'].v
 describe('ollama-vram manifest', () => {
   it('declares its fields and the handshake field', () => {
     expect(ollamaVramCollector).toMatchObject({ kind: 'collector', apiVersion: 1, name: 'ollama-vram' });
-    expect(ollamaVramCollector.fields).toEqual(['vram_used_bytes', 'vram_total_bytes']);
-    expect(ollamaVramCollector.identifyFields).toEqual(['ollama_url']);
+    expect(ollamaVramCollector.fields).toEqual(['vram_used_bytes', 'vram_total_bytes', 'ollama_models']);
+    expect(ollamaVramCollector.identifyFields).toEqual(['ollama_url', 'ollama_version']);
   });
 
-  it('defaults url to the local Ollama', () => {
-    expect(validate({})).toEqual({ value: { url: 'http://127.0.0.1:11434' } });
+  it('defaults url to the local Ollama, and models to on', () => {
+    expect(validate({})).toEqual({ value: { url: 'http://127.0.0.1:11434', models: true } });
+    expect(validate({ models: false })).toEqual({ value: { url: 'http://127.0.0.1:11434', models: false } });
   });
 
   it.each(['http://gpu-box:11434', 'https://ollama.example.com/prefix/'])('accepts %s', (url) => {
-    expect(validate({ url })).toEqual({ value: { url } });
+    expect(validate({ url })).toEqual({ value: { url, models: true } });
   });
 
   it.each([
@@ -32,6 +33,7 @@ describe('ollama-vram manifest', () => {
 
   it('rejects a url that is not a string, and unknown options', () => {
     expect(validate({ url: 11434 })).toMatchObject({ issues: [{ path: ['url'] }] });
+    expect(validate({ models: 'yes' })).toMatchObject({ issues: [{ path: ['models'] }] });
     expect(validate({ host: 'localhost' })).toMatchObject({ issues: [{ code: 'unrecognized_keys' }] });
   });
 });

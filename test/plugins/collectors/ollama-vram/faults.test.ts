@@ -4,7 +4,8 @@ import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ol
 import { closeAll, closedPort, json, serve } from './http-fixture.js';
 
 const never = () => new AbortController().signal;
-const collect = async (url: string, signal = never()) => createOllamaVramCollector({ url }).collect(signal);
+const collect = async (url: string, signal = never()) => createOllamaVramCollector({ url, models: true }).collect(signal);
+const model = (fields: Record<string, unknown>) => ({ name: 'm:1b', size: 100, size_vram: 10, ...fields });
 
 /** rejection awaits a collection that must fail and returns its error, checking it is one line naming the URL. */
 async function rejection(url: string, signal?: AbortSignal): Promise<Error> {
@@ -26,7 +27,7 @@ describe('ollama-vram when Ollama fails', () => {
     ['HTTP 404', json('404 page not found', 404), /: HTTP 404 Not Found$/],
     ['a redirect', (req, res) => {
       if (req.url === '/api/ps') res.writeHead(302, { location: '/moved' }).end();
-      else json({ models: [{ size_vram: 1 }] })(req, res);
+      else json({ models: [model({})] })(req, res);
     }, /redirect/],
     ['HTML', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>\n<body>hi'), /not JSON \(content-type text\/html\)/],
     ['truncated JSON', json('{"models":[{"size_vram":1'), /not JSON/],
@@ -35,9 +36,13 @@ describe('ollama-vram when Ollama fails', () => {
     ['a list', json([]), /unexpected response: expected an object with a "models" list/],
     ['no models', json({ error: 'x' }), /unexpected response: missing "models" list/],
     ['models not a list', json({ models: 'none' }), /"models": expected a list/],
-    ['a negative size', json({ models: [{ size_vram: -5 }] }), /models\[0\]\.size_vram: expected a non-negative integer, got -5/],
-    ['a fractional size', json({ models: [{ size_vram: 1.25 }] }), /got 1\.25/],
-    ['a string size', json({ models: [{ size_vram: '1024' }] }), /got "1024"/],
+    ['a negative size_vram', json({ models: [model({ size_vram: -5 })] }), /models\[0\]\.size_vram: expected a non-negative integer, got -5/],
+    ['a fractional size_vram', json({ models: [model({ size_vram: 1.25 })] }), /got 1\.25/],
+    ['a string size_vram', json({ models: [model({ size_vram: '1024' })] }), /got "1024"/],
+    ['a model without a name', json({ models: [model({}), model({ name: undefined })] }), /models\[1\]\.name: expected a string, got nothing/],
+    ['a model without a size', json({ models: [model({ size: undefined })] }), /models\[0\]\.size: expected a non-negative integer, got nothing/],
+    ['a zero context_length', json({ models: [model({ context_length: 0 })] }), /models\[0\]\.context_length: expected a positive integer, got 0/],
+    ['a string context_length', json({ models: [model({ context_length: '4096' })] }), /context_length: expected a positive integer, got "4096"/],
   ] satisfies [string, RequestListener, RegExp][])('rejects %s', async (_name, handler, message) => {
     expect((await rejection(await serve(handler))).message).toMatch(message);
   });
