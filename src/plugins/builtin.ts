@@ -1,7 +1,9 @@
 import type { PluginManifest } from '../core/contracts/plugin.js';
 import { cpuCollector } from './collectors/cpu/index.js';
+import { gpuCollector } from './collectors/gpu/index.js';
 import { memoryCollector } from './collectors/memory/index.js';
 import { ollamaVramCollector } from './collectors/ollama-vram/index.js';
+import { prometheusTransport } from './transports/prometheus/index.js';
 import { stdoutTransport } from './transports/stdout/index.js';
 import { websocketTransport } from './transports/websocket/index.js';
 
@@ -12,7 +14,9 @@ import { websocketTransport } from './transports/websocket/index.js';
 export const BUILTIN_PLUGINS: ReadonlyMap<string, PluginManifest> = new Map<string, PluginManifest>([
   ['cpu', cpuCollector],
   ['memory', memoryCollector],
+  ['gpu', gpuCollector],
   ['ollama-vram', ollamaVramCollector],
+  ['prometheus', prometheusTransport],
   ['stdout', stdoutTransport],
   ['websocket', websocketTransport],
 ]);
