@@ -20,13 +20,15 @@ export const DEFAULT_ISOLATION_LIMITS: IsolationLimits = { startTimeoutMs: 10_00
 
 /**
  * IsolatedCollector is a Collector whose plugin runs in a worker thread. A call that misses its deadline gets
- * the worker's signal aborted and the worker retired; a worker that crashes or exits is dropped. Either way
- * the next call starts a fresh worker, so one bad cycle costs only that cycle's fields.
+ * the worker's signal aborted and the worker retired; a worker that crashes or exits is dropped. Either way a
+ * fresh worker is started at once for the next call, so one bad cycle costs only that cycle's fields.
  */
 export class IsolatedCollector implements Collector {
   private current: { worker: PluginWorker; ready: Promise<PluginWorker> } | undefined;
   private readonly retiring = new Set<Promise<void>>();
   private disposed = false;
+  // At most one replacement starts between two calls, so a plugin that keeps crashing cannot spin a restart loop.
+  private replacedSinceCall = true;
 
   private constructor(
     private readonly init: WorkerInit,
@@ -39,6 +41,7 @@ export class IsolatedCollector implements Collector {
   static async start(init: WorkerInit, logger: Logger, limits = DEFAULT_ISOLATION_LIMITS, entry?: URL): Promise<IsolatedCollector> {
     const collector = new IsolatedCollector(init, logger, limits, entry);
     await collector.worker();
+    collector.replacedSinceCall = false;
     return collector;
   }
 
@@ -61,6 +64,7 @@ export class IsolatedCollector implements Collector {
 
   private async call(method: CallMethod, signal: AbortSignal): Promise<Record<string, FieldValue>> {
     if (this.disposed) throw new Error('collector is disposed');
+    this.replacedSinceCall = false;
     // A worker still starting is not retired at the deadline: its start is bounded by startTimeoutMs.
     const worker = await untilAborted(this.worker(), signal);
     try {
@@ -93,7 +97,8 @@ export class IsolatedCollector implements Collector {
     worker.onGone((reason) => {
       if (this.current !== current) return;
       this.current = undefined;
-      this.logger.debug({ reason: describeError(reason) }, 'Collector worker ended; a fresh one starts on the next call');
+      this.logger.debug({ reason: describeError(reason) }, 'Collector worker ended; replacing it');
+      this.replace();
     });
     return ready;
   }
@@ -104,6 +109,14 @@ export class IsolatedCollector implements Collector {
     const retired = worker.retire(this.limits.retireGraceMs);
     this.retiring.add(retired);
     void retired.finally(() => this.retiring.delete(retired));
+    this.replace();
+  }
+
+  /** replace starts the next worker now, so the next call need not wait for it; a failed start is retried by that call. */
+  private replace(): void {
+    if (this.disposed || this.current || this.replacedSinceCall) return;
+    this.replacedSinceCall = true;
+    this.worker().catch(() => undefined);
   }
 }
 

@@ -68,6 +68,14 @@ describe('IsolatedCollector', () => {
     );
   });
 
+  it('replaces a dead worker at once, but at most once between two calls', async () => {
+    const log = memoryLogger();
+    const collector = await start(init('dies-soon.mjs'), log.logger);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(log.records().filter((r) => r.msg === 'Created')).toHaveLength(2);
+    expect(await withDeadline((signal) => collector.collect(signal), 1000)).toEqual({ dies_value: 1 });
+  });
+
   it('gives up on a plugin whose create never finishes', async () => {
     const limits = { ...DEFAULT_ISOLATION_LIMITS, startTimeoutMs: 300 };
     const err = await IsolatedCollector.start(init('slow-start.mjs'), memoryLogger().logger, limits).catch((e: unknown) => e);

@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 const good = collector('good', ['good_value'], () => ({ good_value: 42 }));
-const TIMEOUT_MS = 400;
+// Long enough for a fresh worker to start on a loaded 2-core CI machine.
+const TIMEOUT_MS = 1000;
 
 /** misbehaving starts a sidecar with an isolated `misbehave` collector armed by a marker file, plus `good`. */
 async function misbehaving(mode: 'spin' | 'exit' | 'throw' | 'hang') {
