@@ -23,7 +23,7 @@ export interface LoadOptions {
 }
 
 /** SIDECAR_INSTALL_DIR is the root of this package (the same from `src/` and `dist/`). */
-export const SIDECAR_INSTALL_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+export const SIDECAR_INSTALL_DIR = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 
 // The conditions Node applies when it imports a module (module-sync: Node >= 22.10).
 const IMPORT_CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
