@@ -5,6 +5,7 @@ import { devCommand } from './commands/dev.js';
 import { hubCommand } from './commands/hub.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { DEFAULT_CONFIG } from './setup.js';
 
@@ -24,6 +25,10 @@ export function parsePort(value: string): number {
   const port = parseMs(value);
   if (port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
   return port;
+}
+
+function statusFileOption(): Option {
+  return new Option('--status-file <file>', 'status file the daemon keeps (default: $SIDECAR_STATUS_FILE or <tmpdir>/sidecar-status.json)');
 }
 
 function configOption(): Option {
@@ -62,7 +67,15 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(configOption())
     .addOption(new Option('--interval <ms>', 'override agent.interval_ms').argParser(parseMs))
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms').argParser(parseMs))
+    .addOption(statusFileOption())
     .action(runCommand);
+  program
+    .command('status')
+    .description('say whether the running daemon is healthy (exit 0) or not (exit 1), from its status file')
+    .addOption(statusFileOption())
+    .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
+    .option('--json', 'print the verdict and the whole status as JSON')
+    .action(statusCommand);
   program
     .command('hub')
     .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')

@@ -10,16 +10,21 @@ export class DeadlineError extends SidecarError {
 
 /**
  * withDeadline runs `work` with an AbortSignal that fires after `timeoutMs`, and settles by then whether or
- * not the work honours the signal. One timer and one controller per call: cheaper than AbortSignal.timeout,
+ * not the work honours the signal. With `graceMs`, work that answers the abort (with what it has so far) is
+ * waited for that much longer. One timer and one controller per call: cheaper than AbortSignal.timeout,
  * which also keeps a weak reference and a finalizer per signal.
  */
-export function withDeadline<T>(work: (signal: AbortSignal) => T | Promise<T>, timeoutMs: number): Promise<T> {
+export function withDeadline<T>(work: (signal: AbortSignal) => T | Promise<T>, timeoutMs: number, graceMs = 0): Promise<T> {
   const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const giveUp = (reason: DeadlineError) => {
+      timer = setTimeout(() => reject(reason), graceMs);
+    };
+    let timer = setTimeout(() => {
       const reason = new DeadlineError(timeoutMs);
       controller.abort(reason);
-      reject(reason);
+      if (graceMs > 0) giveUp(reason);
+      else reject(reason);
     }, timeoutMs);
     const settle = (fn: () => void) => {
       clearTimeout(timer);

@@ -28,6 +28,8 @@ export interface SidecarOptions {
   /** startTransports false skips the configured transports (for one-off collection). */
   readonly startTransports?: boolean;
   readonly instantiateCollector?: CollectorInstantiator;
+  /** onReport is called after each scheduled report was handed to the transports. */
+  readonly onReport?: (report: ResourceReport) => void;
 }
 
 /** RELOAD_GRACE_MS is how long a transport replaced by a reload may flush before it is closed. */
@@ -173,6 +175,7 @@ export class Sidecar {
     this.reports += 1;
     this.lastReportAt = report.timestamp;
     broadcast(this.transports, report);
+    this.options.onReport?.(report);
   }
 
   private scheduleOptions() {

@@ -30,6 +30,7 @@ describe('sidecar collect', () => {
     const report = JSON.parse(lines[0]!) as Record<string, number | null | string>;
     expect(Object.keys(report)).toEqual([
       'type', 'agent_id', 'timestamp', 'cpu_percent', 'ram_total_bytes', 'ram_used_bytes', 'vram_used_bytes', 'vram_total_bytes',
+      'ollama_models', 'gpu_vram_used_bytes', 'gpu_util_percent', 'gpus',
     ]);
     expect(report.type).toBe('resource_report');
     expect(Math.abs(Number(report.timestamp) - Date.now())).toBeLessThan(10_000);
@@ -40,7 +41,10 @@ describe('sidecar collect', () => {
     const expectedVram = (JSON.parse(readFixture('ps-one-gpu.json')) as { models: { size_vram: number }[] }).models
       .reduce((sum, m) => sum + m.size_vram, 0);
     expect(report.vram_used_bytes).toBe(expectedVram);
-    expect(report.vram_total_bytes).toBeNull();
+    expect(report.vram_total_bytes).toBeNull(); // no GPU tool on this machine, and Ollama has no total
+    expect(report.ollama_models).toEqual([
+      expect.objectContaining({ name: 'llama3.1:8b', size_bytes: expectedVram, vram_bytes: expectedVram, gpu_share: 1, context_length: 4096 }),
+    ]);
   });
 
   it('reports null VRAM, a warning and exit 0 when Ollama is down', async () => {
@@ -141,7 +145,7 @@ describe('sidecar validate and plugins', () => {
     const { code, stdout } = await runCli(['validate', '--config', SHIPPED]);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
-    expect(stdout).toContain('3 collectors (cpu, memory, ollama-vram), 1 transport (websocket)');
+    expect(stdout).toContain('4 collectors (cpu, memory, ollama-vram, gpu), 1 transport (websocket)');
   });
 
   it('plugins lists kinds, sources, enabled state and shared fields', async () => {

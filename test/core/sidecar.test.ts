@@ -180,6 +180,25 @@ describe('Sidecar plugin wiring', () => {
   });
 });
 
+it('waits briefly for an identify that answers its deadline with partial fields', async () => {
+  const partial = collector('partial', ['x'], () => ({}), {
+    identifyFields: ['ollama_url', 'ollama_version'],
+    create: () => ({
+      collect: () => ({}),
+      identify: (signal: AbortSignal) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ollama_url: 'http://127.0.0.1:11434' }))),
+    }),
+  });
+  let identify: (() => Promise<unknown>) | undefined;
+  const grabber = { ...recordingTransport([]), create: (ctx: { identify: () => Promise<unknown> }) => { identify = ctx.identify; return new RecordingTransport(); } };
+  await start({
+    config: testConfig({ collectors: [{ plugin: 'partial', timeout_ms: 50 }], transports: [{ plugin: 'recorder' }] }),
+    logger: memoryLogger().logger,
+    builtins: builtins(partial, grabber as never),
+  });
+  expect(await identify!()).toEqual({ ollama_url: 'http://127.0.0.1:11434' });
+});
+
 describe('Sidecar life cycle', () => {
   it('sends scheduled reports to configured and embedded transports, then stops them and disposes collectors first', async () => {
     const order: string[] = [];

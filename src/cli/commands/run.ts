@@ -4,6 +4,7 @@ import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { Sidecar } from '../../core/sidecar.js';
 import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
+import { defaultStatusFile, StatusFileWriter } from '../status-file.js';
 
 /** SHUTDOWN_GRACE_MS is how long transports may flush on SIGTERM before they are closed. */
 export const SHUTDOWN_GRACE_MS = 1500;
@@ -13,6 +14,7 @@ export const HARD_DEADLINE_MS = 3000;
 /** RunOptions are `sidecar run`'s flags. */
 export interface RunOptions {
   config?: string;
+  statusFile?: string;
   interval?: number;
   initialDelay?: number;
 }
@@ -39,8 +41,20 @@ function oneLine(err: unknown): string {
 export async function runCommand(opts: RunOptions): Promise<void> {
   const ctx = await setup(opts.config);
   const config = withOverrides(ctx.config, opts);
-  const sidecar = await Sidecar.create({ config, logger: ctx.logger, builtins: ctx.builtins });
   const { logger } = ctx;
+  let statusFile: StatusFileWriter | undefined;
+  const sidecar = await Sidecar.create({
+    config,
+    logger,
+    builtins: ctx.builtins,
+    onReport: () => void statusFile?.write(),
+  });
+  statusFile = new StatusFileWriter(
+    opts.statusFile ?? defaultStatusFile(),
+    () => ({ runtime: sidecar.status(), intervalMs: sidecar.config.agent.interval_ms }),
+    (reason) => logger.warn(reason),
+  );
+  await statusFile.write();
   if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
   sidecar.start();
   logger.info(
@@ -54,10 +68,10 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     'Sidecar started',
   );
   guardProcess(logger);
-  await new Promise<void>((resolve) => handleSignals(sidecar, ctx, opts, resolve));
+  await new Promise<void>((resolve) => handleSignals(sidecar, ctx, opts, statusFile, resolve));
 }
 
-function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, done: () => void): void {
+function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, statusFile: StatusFileWriter, done: () => void): void {
   const { logger } = ctx;
   let stopping = false;
   let reloading: Promise<void> = Promise.resolve();
@@ -74,6 +88,7 @@ function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, done
     }, HARD_DEADLINE_MS).unref();
     void reloading
       .then(() => sidecar.stop(SHUTDOWN_GRACE_MS))
+      .then(() => statusFile.write('stopped'))
       .then(() => {
         logger.info('Stopped');
         done();

@@ -11,6 +11,12 @@ import { disposeAll } from './dispose-all.js';
 import { buildPluginContext } from './plugin-context.js';
 import type { ResolvedCollector } from './resolve-entries.js';
 
+/**
+ * IDENTIFY_GRACE_MS: a collector whose identify answers its abort with partial fields (ollama-vram gives its URL
+ * without the version) gets this long to do so, so a slow optional lookup cannot cost the handshake a field.
+ */
+const IDENTIFY_GRACE_MS = 250;
+
 /** CollectorSet is the running collectors of one config, each in its own child container. */
 export class CollectorSet {
   private constructor(
@@ -60,7 +66,7 @@ export class CollectorSet {
         const declared = slot.resolved.manifest.identifyFields ?? [];
         if (declared.length === 0) return {};
         try {
-          const values = await withDeadline((signal) => slot.identify(signal), slot.timeoutMs);
+          const values = await withDeadline((signal) => slot.identify(signal), slot.timeoutMs, IDENTIFY_GRACE_MS);
           return Object.fromEntries(declared.map((field) => [field, sanitizeValue(values[field])]));
         } catch (err) {
           slot.context.logger.warn({ reason: describeError(err) }, 'Collector could not contribute to identify');

@@ -120,7 +120,7 @@ describe('loadConfig', () => {
 
   it('accepts the shipped plugins.json', async () => {
     const config = await loadConfig(new URL('../../../plugins.json', import.meta.url).pathname, {});
-    expect(config.collectors.map((c) => c.plugin)).toEqual(['cpu', 'memory', 'ollama-vram']);
+    expect(config.collectors.map((c) => c.plugin)).toEqual(['cpu', 'memory', 'ollama-vram', 'gpu']);
     expect(config.collectors[2]!.options).toEqual({ url: 'http://127.0.0.1:11434' });
     expect(config.transports[0]!.options).toEqual({ url: 'ws://127.0.0.1:4000/ws', token: '' });
   });

@@ -55,8 +55,12 @@ export const MODEL_SERIES: readonly SeriesSpec[] = [
 /** REPORT_TIMESTAMP is the metric name of the report's own timestamp. */
 export const REPORT_TIMESTAMP = 'report_timestamp_seconds';
 
-/** SPECIAL_FIELDS are top-level fields exposed in their own way (or not at all), never as a gauge of that name. */
-const SPECIAL_FIELDS = new Set([...RESERVED_FIELDS, 'gpus', 'ollama_models']);
+/**
+ * SPECIAL_FIELDS are top-level fields exposed in their own way (or not at all), never as a gauge of that name.
+ * The gpu collector's sums and mean would share names with the per-GPU series (gpu_vram_used_bytes{gpu=...}):
+ * in Prometheus they are sum() and avg() over those.
+ */
+const SPECIAL_FIELDS = new Set([...RESERVED_FIELDS, 'gpus', 'ollama_models', 'gpu_vram_used_bytes', 'gpu_util_percent']);
 
 type Item = { readonly [key: string]: FieldValue };
 const isItem = (value: FieldValue): value is Item => typeof value === 'object' && value !== null && !Array.isArray(value);

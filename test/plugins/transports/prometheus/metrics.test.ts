@@ -109,15 +109,25 @@ describe('prometheus transport: report metrics', () => {
   it('refuses a report field whose metric name is taken, keeps the real one, and logs it once', async () => {
     const exporter = await startExporter();
     exporter.runtime = { ...emptyStatus(), collectors: [health({ instanceId: 'cpu', ok: true })] };
-    exporter.transport.send(report({ collector_success: 7, gpu_util_percent: 9, cpu_percent: 4 }));
+    exporter.transport.send(report({ collector_success: 7, gpu_temperature_celsius: 9, cpu_percent: 4 }));
     await exporter.scrape();
     const page = await exporter.scrape();
     expect(page.samples('sidecar_collector_success')).toEqual([{ name: 'sidecar_collector_success', labels: { collector: 'cpu' }, value: 1 }]);
-    expect(page.samples('sidecar_gpu_util_percent')).toEqual([]);
+    expect(page.samples('sidecar_gpu_temperature_celsius')).toEqual([]);
     expect(page.value('sidecar_cpu_percent')).toBe(4);
     const warnings = exporter.log.records().filter((r) => r.level === 40).map((r) => r.metric);
-    expect(warnings.sort()).toEqual(['sidecar_collector_success', 'sidecar_gpu_util_percent']);
+    expect(warnings.sort()).toEqual(['sidecar_collector_success', 'sidecar_gpu_temperature_celsius']);
   });
+});
+
+it('leaves the gpu collector’s sums to sum() and avg() over the per-GPU series, without a clash', async () => {
+  const exporter = await startExporter();
+  exporter.transport.send(report({ gpu_vram_used_bytes: 10, gpu_util_percent: 50, gpus: [{ index: 0, name: 'A', vram_used_bytes: 10, util_percent: 50 }] }));
+  const page = await exporter.scrape();
+  expect(page.samples('sidecar_gpu_vram_used_bytes')).toEqual([
+    { name: 'sidecar_gpu_vram_used_bytes', labels: { agent_id: expect.any(String), gpu: '0', name: 'A' }, value: 10 },
+  ]);
+  expect(exporter.log.records().filter((r) => r.level === 40)).toEqual([]);
 });
 
 describe('prometheus transport: the sidecar’s health', () => {

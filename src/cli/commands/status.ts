@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import type { StatusDocument } from '../status-file.js';
+import { defaultStatusFile } from '../status-file.js';
+
+/** StatusOptions are `sidecar status`'s flags. */
+export interface StatusOptions {
+  statusFile?: string;
+  maxAge?: number;
+  json?: boolean;
+}
+
+/** Verdict is the health check's answer and why. */
+export interface Verdict {
+  readonly healthy: boolean;
+  readonly reasons: readonly string[];
+  readonly summary: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * judge decides health from a status document: the daemon runs, wrote recently (within `maxAgeMs`, by default
+ * two intervals plus 10 s), and every transport that has a hub connection is identified.
+ */
+export function judge(doc: StatusDocument, now: number, maxAgeMs?: number): Verdict {
+  const reasons: string[] = [];
+  const limit = maxAgeMs ?? 2 * doc.interval_ms + 10_000;
+  const age = now - doc.updated_at;
+  if (doc.state !== 'running') reasons.push('the daemon has stopped');
+  else if (!alive(doc.pid)) reasons.push(`process ${doc.pid} is not running`);
+  if (age > limit) reasons.push(`status is ${Math.round(age / 1000)} s old (limit ${Math.round(limit / 1000)} s)`);
+  const transports = doc.runtime.transports.map(({ instanceId, status }) => {
+    if (status && status.identified === false) reasons.push(`${instanceId} is not identified to the hub (state ${String(status.state)})`);
+    const counters = status ? ['sent', 'buffered', 'dropped'].filter((k) => typeof status[k] === 'number').map((k) => `${k} ${String(status[k])}`) : [];
+    return `${instanceId}${status?.identified === true ? ' identified' : ''}${counters.length ? ` (${counters.join(', ')})` : ''}`;
+  });
+  const last = doc.runtime.lastReportAt === null ? 'no report yet' : `last report ${Math.round((now - doc.runtime.lastReportAt) / 1000)} s ago`;
+  const failing = doc.runtime.collectors.filter((c) => c.ok === false).map((c) => c.instanceId);
+  const summary = [
+    `agent ${doc.runtime.agentId}`,
+    `${doc.runtime.reports} reports, ${last}`,
+    ...transports,
+    failing.length ? `failing collectors: ${failing.join(', ')}` : 'all collectors ok',
+  ].join('; ');
+  return { healthy: reasons.length === 0, reasons, summary };
+}
+
+/**
+ * statusCommand reads the status file `sidecar run` keeps and prints a verdict: exit 0 when healthy, 1 when
+ * not (no file, stale, stopped, or not identified), for a container HEALTHCHECK or a monitoring probe.
+ */
+export async function statusCommand(opts: StatusOptions): Promise<void> {
+  const file = opts.statusFile ?? defaultStatusFile();
+  let doc: StatusDocument;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as StatusDocument;
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no status file' : `unreadable status file (${(err as Error).message})`;
+    process.stdout.write(`unhealthy: ${reason} at ${file} (is "sidecar run" running with the same --status-file?)\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const verdict = judge(doc, Date.now(), opts.maxAge);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ...verdict, status: doc }, null, 2)}\n`);
+  else process.stdout.write(`${verdict.healthy ? 'healthy' : `unhealthy: ${verdict.reasons.join('; ')}`}; ${verdict.summary}\n`);
+  process.exitCode = verdict.healthy ? 0 : 1;
+}

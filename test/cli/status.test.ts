@@ -1,0 +1,71 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../src/cli/commands/status.js';
+import type { StatusDocument } from '../../src/cli/status-file.js';
+import { cliEnv, finished, runCli, startCli, waitForLines } from '../helpers/cli.js';
+
+function doc(overrides: Partial<StatusDocument> = {}, transportStatus: Record<string, unknown> | null = null): StatusDocument {
+  const now = Date.now();
+  return {
+    state: 'running',
+    pid: process.pid,
+    started_at: now - 60_000,
+    updated_at: now - 1000,
+    interval_ms: 30_000,
+    runtime: {
+      agentId: 'a1',
+      reports: 3,
+      lastReportAt: now - 1000,
+      collectors: [{ instanceId: 'cpu', ok: true, lastError: null, lastDurationMs: 250, runs: 3, failures: 0 }],
+      transports: transportStatus ? [{ instanceId: 'websocket', status: transportStatus as never }] : [],
+    },
+    ...overrides,
+  };
+}
+
+describe('judge', () => {
+  it('is healthy when running, fresh and identified', () => {
+    const verdict = judge(doc({}, { state: 'identified', identified: true, sent: 3, buffered: 0, dropped: 0 }), Date.now());
+    expect(verdict).toMatchObject({ healthy: true, reasons: [] });
+    expect(verdict.summary).toContain('websocket identified (sent 3, buffered 0, dropped 0)');
+  });
+
+  it.each([
+    ['not identified', doc({}, { state: 'backoff', identified: false }), /websocket is not identified to the hub \(state backoff\)/],
+    ['stale', doc({ updated_at: Date.now() - 200_000 }), /status is 200 s old \(limit 70 s\)/],
+    ['stopped', doc({ state: 'stopped' }), /the daemon has stopped/],
+    ['dead process', doc({ pid: 2 ** 22 + 12345 }), /process \d+ is not running/],
+  ])('is unhealthy when %s', (_name, status, reason) => {
+    const verdict = judge(status, Date.now());
+    expect(verdict.healthy).toBe(false);
+    expect(verdict.reasons.join('; ')).toMatch(reason);
+  });
+});
+
+describe('sidecar status against a running daemon', () => {
+  it('reports healthy while it runs, and unhealthy (exit 1) once it stopped', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-'));
+    const config = path.join(dir, 'plugins.json');
+    const statusFile = path.join(dir, 'status.json');
+    await writeFile(config, JSON.stringify({ agent: { id: 'st', initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
+    const daemon = startCli(['run', '--config', config, '--status-file', statusFile]);
+    const done = finished(daemon);
+    await waitForLines(daemon, 2);
+    const healthy = await runCli(['status', '--status-file', statusFile]);
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toMatch(/^healthy; agent st; \d+ reports, last report \d+ s ago; stdout \(sent \d+\); all collectors ok\n$/);
+    daemon.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+    const stopped = await runCli(['status', '--status-file', statusFile, '--json']);
+    expect(stopped.code).toBe(1);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ healthy: false, reasons: ['the daemon has stopped'], status: { state: 'stopped' } });
+  });
+
+  it('says unhealthy with exit 1 when there is no status file', async () => {
+    const { code, stdout } = await runCli(['status'], { env: cliEnv({ SIDECAR_STATUS_FILE: '/nonexistent/sidecar/status.json' }) });
+    expect(code).toBe(1);
+    expect(stdout).toContain('unhealthy: no status file at /nonexistent/sidecar/status.json');
+  });
+});
