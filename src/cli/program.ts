@@ -5,6 +5,7 @@ import { devCommand } from './commands/dev.js';
 import { hubCommand } from './commands/hub.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { DEFAULT_CONFIG } from './setup.js';
@@ -76,6 +77,10 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
     .option('--json', 'print the verdict and the whole status as JSON')
     .action(statusCommand);
+  program
+    .command('schema')
+    .description('print the JSON Schema of plugins.json, generated from the validators (for editors)')
+    .action(schemaCommand);
   program
     .command('hub')
     .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')
