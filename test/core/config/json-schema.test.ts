@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildJsonSchema } from '../../../src/core/config/json-schema.js';
 import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
