@@ -2,8 +2,8 @@ import { inject, injectable, type InjectionToken } from 'tsyringe';
 import type { Collector, PluginContext } from '../contracts/plugin.js';
 import type { IdentifyFields, PartialReport } from '../contracts/report.js';
 import { PluginContextToken } from '../container.js';
-import { describeError, ErrorCode, SidecarError } from '../errors.js';
 import type { ResolvedCollector } from './resolve-entries.js';
+import { startError } from './start-error.js';
 
 /** CollectorInstantiator creates a collector instance; the default calls the manifest's `create` in-process. */
 export type CollectorInstantiator = (resolved: ResolvedCollector, ctx: PluginContext<unknown>) => Promise<Collector>;
@@ -47,19 +47,9 @@ export class CollectorSlot {
   async start(): Promise<void> {
     try {
       this.instance = await this.instantiate(this.resolved, this.context);
+      if (typeof this.instance?.collect !== 'function') throw new Error('create() must return an object with collect(signal)');
     } catch (err) {
-      throw new SidecarError(
-        ErrorCode.PLUGIN_CREATE_FAILED,
-        `${this.resolved.path}: plugin "${this.resolved.entry.plugin}" failed to start: ${describeError(err)}`,
-        true,
-        { cause: err },
-      );
-    }
-    if (typeof this.instance?.collect !== 'function') {
-      throw new SidecarError(
-        ErrorCode.PLUGIN_CREATE_FAILED,
-        `${this.resolved.path}: plugin "${this.resolved.entry.plugin}": create() must return an object with collect(signal)`,
-      );
+      throw startError(this.resolved, err);
     }
   }
 

@@ -2,8 +2,9 @@ import { inject, injectable, type InjectionToken } from 'tsyringe';
 import type { Transport, TransportContext, TransportStatus } from '../contracts/plugin.js';
 import type { ResourceReport } from '../contracts/report.js';
 import { PluginContextToken } from '../container.js';
-import { describeError, ErrorCode, SidecarError } from '../errors.js';
+import { describeError } from '../errors.js';
 import type { ResolvedTransport } from './resolve-entries.js';
+import { startError } from './start-error.js';
 
 /** ResolvedTransportToken is the resolved entry a transport slot's child container was made for. */
 export const ResolvedTransportToken: InjectionToken<ResolvedTransport> = Symbol('ResolvedTransport');
@@ -34,12 +35,7 @@ export class TransportSlot {
       if (typeof this.instance?.send !== 'function') throw new Error('create() must return an object with send(report)');
       await this.instance.start?.();
     } catch (err) {
-      throw new SidecarError(
-        ErrorCode.PLUGIN_CREATE_FAILED,
-        `${this.resolved.path}: plugin "${this.resolved.entry.plugin}" failed to start: ${describeError(err)}`,
-        true,
-        { cause: err },
-      );
+      throw startError(this.resolved, err);
     }
   }
 

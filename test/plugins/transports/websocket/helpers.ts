@@ -1,3 +1,4 @@
+import { afterAll, afterEach, expect } from 'vitest';
 import { pino } from 'pino';
 import type { Transport, TransportContext, TransportStatus } from '../../../../src/core/contracts/plugin.js';
 import type { ResourceReport } from '../../../../src/core/contracts/report.js';
@@ -81,4 +82,35 @@ export function linesWithSecret(secret = TOKEN): string[] {
   return ALL_LOG_LINES.filter((l) => l.includes(secret));
 }
 
+import { startFakeHub, type FakeHub } from './fake-hub.js';
 export { startFakeHub, type FakeConn, type FakeHub, type FakeHubOptions } from './fake-hub.js';
+
+/**
+ * useHarness registers, for the calling test file, cleanup after each test and the check that no log line
+ * carried the token; it returns helpers that start a transport or a hub and clean them up.
+ */
+export function useHarness() {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+  afterAll(() => expect(linesWithSecret()).toEqual([]));
+  return {
+    /** connected builds a transport from raw options and starts it. */
+    async connected(raw: Record<string, unknown>, extra?: Parameters<typeof build>[1]): Promise<Built> {
+      const built = await build(raw, extra);
+      cleanups.push(() => built.transport.dispose?.());
+      built.transport.start?.();
+      return built;
+    },
+    /** fakeHub starts a scriptable hub. */
+    async fakeHub(opts: Parameters<typeof startFakeHub>[0] = {}): Promise<FakeHub> {
+      return this.track(await startFakeHub(opts));
+    },
+    /** track closes a hub after the test. */
+    track<T extends { close(): unknown }>(hub: T): T {
+      cleanups.push(() => hub.close());
+      return hub;
+    },
+  };
+}

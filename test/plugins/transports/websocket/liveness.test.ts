@@ -1,24 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { build, linesWithSecret, report, startFakeHub, waitFor, type Built, type FakeHub } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { report, waitFor, useHarness } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-afterAll(() => expect(linesWithSecret()).toEqual([]));
-
-async function connected(raw: Record<string, unknown>): Promise<Built> {
-  const built = await build(raw);
-  cleanups.push(() => built.transport.dispose?.());
-  built.transport.start?.();
-  return built;
-}
-
-async function fakeHub(opts: Parameters<typeof startFakeHub>[0] = {}): Promise<FakeHub> {
-  const h = await startFakeHub(opts);
-  cleanups.push(() => h.close());
-  return h;
-}
+const { connected, fakeHub } = useHarness();
 
 describe('websocket transport: liveness', () => {
   it('pings while identified and keeps a connection that answers', async () => {

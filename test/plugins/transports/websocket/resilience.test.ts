@@ -1,25 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
-import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, type Built, type FakeHub } from './helpers.js';
+import { AGENT, TOKEN, report, stopSignal, waitFor, useHarness } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-afterAll(() => expect(linesWithSecret()).toEqual([]));
-
-async function connected(raw: Record<string, unknown>): Promise<Built> {
-  const built = await build(raw);
-  cleanups.push(() => built.transport.dispose?.());
-  built.transport.start?.();
-  return built;
-}
-
-async function fakeHub(opts: Parameters<typeof startFakeHub>[0] = {}): Promise<FakeHub> {
-  const h = await startFakeHub(opts);
-  cleanups.push(() => h.close());
-  return h;
-}
+const { connected, fakeHub } = useHarness();
 
 describe('websocket transport: hub answers', () => {
   it('holds everything for retry_after_ms when rate limited, then resends the refused report first', async () => {

@@ -1,27 +1,9 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
-import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, type Built, type FakeHub } from './helpers.js';
+import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, useHarness } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-afterAll(() => {
-  expect(linesWithSecret()).toEqual([]);
-  expect(linesWithSecret('pw-SECRET-77')).toEqual([]);
-});
-
-async function connected(raw: Record<string, unknown>, extra?: Parameters<typeof build>[1]): Promise<Built> {
-  const built = await build(raw, extra);
-  cleanups.push(() => built.transport.dispose?.());
-  built.transport.start?.();
-  return built;
-}
-
-function hub(h: FakeHub | DevHub): FakeHub | DevHub {
-  cleanups.push(() => h.close());
-  return h;
-}
+const { connected, track: hub } = useHarness();
+afterAll(() => expect(linesWithSecret('pw-SECRET-77')).toEqual([]));
 
 describe('websocket transport: handshake and delivery', () => {
   it('sends identify first, nothing before identified, then buffered reports in order and live ones after', async () => {
