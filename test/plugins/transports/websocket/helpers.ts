@@ -95,7 +95,13 @@ export function useHarness() {
     for (const fn of cleanups.splice(0).reverse()) await fn();
   });
   afterAll(() => expect(linesWithSecret()).toEqual([]));
+  /** track closes a hub after the test. */
+  const track = <T extends { close(): unknown }>(hub: T): T => {
+    cleanups.push(() => hub.close());
+    return hub;
+  };
   return {
+    track,
     /** connected builds a transport from raw options and starts it. */
     async connected(raw: Record<string, unknown>, extra?: Parameters<typeof build>[1]): Promise<Built> {
       const built = await build(raw, extra);
@@ -105,12 +111,7 @@ export function useHarness() {
     },
     /** fakeHub starts a scriptable hub. */
     async fakeHub(opts: Parameters<typeof startFakeHub>[0] = {}): Promise<FakeHub> {
-      return this.track(await startFakeHub(opts));
-    },
-    /** track closes a hub after the test. */
-    track<T extends { close(): unknown }>(hub: T): T {
-      cleanups.push(() => hub.close());
-      return hub;
+      return track(await startFakeHub(opts));
     },
   };
 }
