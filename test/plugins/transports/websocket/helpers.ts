@@ -102,6 +102,8 @@ export function useHarness() {
   };
   return {
     track,
+    /** onCleanup runs `fn` after the test. */
+    onCleanup: (fn: () => unknown) => void cleanups.push(fn),
     /** connected builds a transport from raw options and starts it. */
     async connected(raw: Record<string, unknown>, extra?: Parameters<typeof build>[1]): Promise<Built> {
       const built = await build(raw, extra);

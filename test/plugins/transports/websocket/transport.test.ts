@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
 import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, useHarness } from './helpers.js';
 
-const { connected, track: hub } = useHarness();
+const { connected, track: hub, onCleanup } = useHarness();
 afterAll(() => expect(linesWithSecret('pw-SECRET-77')).toEqual([]));
 
 describe('websocket transport: handshake and delivery', () => {
@@ -21,7 +21,7 @@ describe('websocket transport: handshake and delivery', () => {
       }),
     ) as FakeHub;
     const t = await build({ url: fake.url }, { identify: async () => ({ ollama_url: 'http://127.0.0.1:11434', status: null }) });
-    cleanups.push(() => t.transport.dispose?.());
+    onCleanup(() => t.transport.dispose?.());
     expect(t.transport.start!()).toBeUndefined();
     expect(t.status().state).toBe('connecting');
     t.transport.send(report(1000));
