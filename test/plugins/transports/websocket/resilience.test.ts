@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
 import { AGENT, TOKEN, report, stopSignal, waitFor, useHarness } from './helpers.js';
 
-const { connected, fakeHub } = useHarness();
+const { connected, fakeHub, track } = useHarness();
 
 describe('websocket transport: hub answers', () => {
   it('holds everything for retry_after_ms when rate limited, then resends the refused report first', async () => {
@@ -62,8 +62,7 @@ describe('websocket transport: hub answers', () => {
   });
 
   it('logs invalid_token as an error naming the agent (never the token), closes and retries', async () => {
-    const dev: DevHub = await startDevHub({ port: 0, token: 'the-right-one' });
-    cleanups.push(() => dev.close());
+    const dev: DevHub = track(await startDevHub({ port: 0, token: 'the-right-one' }));
     const t = await connected({ url: dev.url });
     await waitFor(() => dev.received.filter((r) => r.type === 'identify').length >= 2, 3000, 'retry');
     const errors = t.entries().filter((e) => e.level === 50);
