@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** FIXTURES is the shared folder of Ollama sample responses. */
-export const FIXTURES = fileURLToPath(new URL('../../../shared/ollama-fixtures/', import.meta.url));
+/** FIXTURES holds the Ollama sample responses (copies of the shared fixtures). */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/ollama/', import.meta.url));
 
 /** readFixture returns one shared fixture's text. */
 export function readFixture(name: string): string {

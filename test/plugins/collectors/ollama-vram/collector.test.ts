@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/collector.js';
 import { closeAll, closedPort, json, serve } from './http-fixture.js';
 
-const SHARED = fileURLToPath(new URL('../../../../../shared/ollama-fixtures/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../../fixtures/ollama/', import.meta.url));
 const OWN = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 // What each /api/ps sample reports: the shared fixtures' documented sums (see their README), and our own cases.

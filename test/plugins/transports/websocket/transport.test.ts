@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
-import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, useHarness } from './helpers.js';
+import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, useHarness, type FakeHub } from './helpers.js';
 
 const { connected, track: hub, onCleanup } = useHarness();
 afterAll(() => expect(linesWithSecret('pw-SECRET-77')).toEqual([]));
