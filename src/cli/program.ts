@@ -21,6 +21,19 @@ export function parseMs(value: string): number {
   return Number(value);
 }
 
+/** msInRange makes a parser for a whole number of milliseconds within the same limits as plugins.json. */
+function msInRange(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const ms = parseMs(value);
+    if (ms < min || ms > max) throw new InvalidArgumentError(`expected ${min} to ${max} milliseconds`);
+    return ms;
+  };
+}
+
+/** parseInterval and parseDelay check --interval and --initial-delay as agent.interval_ms and initial_delay_ms. */
+export const parseInterval = msInRange(100, 86_400_000);
+export const parseDelay = msInRange(0, 86_400_000);
+
 /** parsePort reads a TCP port (0 to 65535) from a flag. */
 export function parsePort(value: string): number {
   const port = parseMs(value);
@@ -29,7 +42,10 @@ export function parsePort(value: string): number {
 }
 
 function statusFileOption(): Option {
-  return new Option('--status-file <file>', 'status file the daemon keeps (default: $SIDECAR_STATUS_FILE or <tmpdir>/sidecar-status.json)');
+  return new Option(
+    '--status-file <file>',
+    'status file the daemon keeps (default: $SIDECAR_STATUS_FILE, else <tmpdir>/sidecar-<agent id>.status.json)',
+  );
 }
 
 function configOption(): Option {
@@ -66,13 +82,14 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .command('run')
     .description('run the daemon: report on the schedule through the configured transports until SIGTERM/SIGINT')
     .addOption(configOption())
-    .addOption(new Option('--interval <ms>', 'override agent.interval_ms').argParser(parseMs))
-    .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms').argParser(parseMs))
+    .addOption(new Option('--interval <ms>', 'override agent.interval_ms (100 to 86400000)').argParser(parseInterval))
+    .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms (0 to 86400000)').argParser(parseDelay))
     .addOption(statusFileOption())
     .action(runCommand);
   program
     .command('status')
     .description('say whether the running daemon is healthy (exit 0) or not (exit 1), from its status file')
+    .addOption(configOption())
     .addOption(statusFileOption())
     .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
     .option('--json', 'print the verdict and the whole status as JSON')
@@ -92,8 +109,8 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .command('dev')
     .description('run a local hub and the sidecar pointed at it, with short intervals (what `npm start` runs)')
     .addOption(configOption())
-    .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseMs))
-    .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseMs))
+    .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
+    .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
     .action(devCommand);
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RuntimeStatus } from '../core/contracts/plugin.js';
 
-/** defaultStatusFile is where `run` writes its status and `status` reads it: $SIDECAR_STATUS_FILE or a temp file. */
-export function defaultStatusFile(): string {
-  return process.env.SIDECAR_STATUS_FILE || path.join(tmpdir(), 'sidecar-status.json');
+/**
+ * statusFileFor is where `run` writes its status and `status` reads it: --status-file, else
+ * $SIDECAR_STATUS_FILE, else one file per agent id in the temp directory (so two daemons never share one).
+ */
+export function statusFileFor(agentId: string, flag?: string): string {
+  if (flag) return flag;
+  if (process.env.SIDECAR_STATUS_FILE) return process.env.SIDECAR_STATUS_FILE;
+  return path.join(tmpdir(), `sidecar-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}.status.json`);
 }
 
 /** StatusDocument is what the status file holds. */
@@ -50,7 +55,7 @@ export class StatusFileWriter {
       await rename(temp, this.file);
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.onError(`cannot write status file ${this.file}: ${(err as Error).message}`);
+      if (!this.failing) this.onError(`Cannot write the status file ${this.file}: ${(err as Error).message}`);
       this.failing = true;
     }
   }

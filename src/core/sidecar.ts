@@ -16,6 +16,7 @@ import { embeddedTransports } from './plugins/embedded-transport.js';
 import { resolvePlugins, type ResolvedPlugins, type ResolvedTransport } from './plugins/resolve-entries.js';
 import { broadcast, startTransports, stopTransports, type TransportHandle } from './plugins/transport-set.js';
 import { Scheduler } from './scheduler.js';
+import { PluginStartError } from './plugins/start-error.js';
 
 /** SidecarOptions configure a sidecar runtime. Only `config` and `builtins` are required. */
 export interface SidecarOptions {
@@ -81,9 +82,10 @@ export class Sidecar {
       );
     } catch (err) {
       await collectors.dispose();
-      throw err;
+      throw err instanceof PluginStartError ? err.inFile(options.config.file) : err;
     }
     sidecar = new Sidecar(root, options, resolved, collectors, transports);
+    sidecar.noteStartFailures();
     return sidecar;
   }
 
@@ -127,7 +129,7 @@ export class Sidecar {
       });
     } catch (err) {
       await collectors.dispose();
-      throw err;
+      throw err instanceof PluginStartError ? err.inFile(config.file) : err;
     }
     // A replaced transport's undelivered reports go to its successor, before any live report does.
     await stopTransports(retired, RELOAD_GRACE_MS, (old) => {
@@ -139,6 +141,7 @@ export class Sidecar {
     this.transports = [...kept, ...started];
     this.resolved = resolved;
     this.scheduler?.reschedule(this.scheduleOptions());
+    this.noteStartFailures();
     await oldCollectors.dispose();
     this.logger.info(
       { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
@@ -168,6 +171,18 @@ export class Sidecar {
       collectors: this.health.snapshot(),
       transports: this.transports.map(({ slot }) => ({ instanceId: slot.instanceId, status: slot.status() ?? null })),
     };
+  }
+
+  /** collectorIds names the running collector instances, in plugins.json order. */
+  get collectorIds(): string[] {
+    return this.collectors.slots.map((slot) => slot.instanceId);
+  }
+
+  /** noteStartFailures records collectors that could not start, so the failure is logged now, not at the first tick. */
+  private noteStartFailures(): void {
+    for (const slot of this.collectors.slots) {
+      if (slot.startFailure) this.health.recordFailure(slot.instanceId, 0, slot.startFailure, slot.context.logger);
+    }
   }
 
   private async collectAndSend(): Promise<void> {

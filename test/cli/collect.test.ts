@@ -117,6 +117,10 @@ describe('config and usage errors', () => {
     [['bogus'], /unknown command 'bogus'/],
     [['collect', '--nope'], /unknown option '--nope'/],
     [['run', '--interval', 'fast'], /expected a whole number of milliseconds/],
+    [['run', '--interval', '0'], /expected 100 to 86400000 milliseconds/],
+    [['run', '--interval', '10000000000000'], /expected 100 to 86400000 milliseconds/],
+    [['run', '--initial-delay', '86400001'], /expected 0 to 86400000 milliseconds/],
+    [['dev', '--interval', '50'], /expected 100 to 86400000 milliseconds/],
   ])('usage error %j: exit 2', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

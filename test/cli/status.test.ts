@@ -63,6 +63,21 @@ describe('sidecar status against a running daemon', () => {
     expect(JSON.parse(stopped.stdout)).toMatchObject({ healthy: false, reasons: ['the daemon has stopped'], status: { state: 'stopped' } });
   });
 
+  it('finds the daemon through the same config when no status file is named (one file per agent id)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-'));
+    const config = path.join(dir, 'plugins.json');
+    const agent = `st-${path.basename(dir)}`;
+    await writeFile(config, JSON.stringify({ agent: { id: agent, initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
+    const daemon = startCli(['run', '--config', config]);
+    const done = finished(daemon);
+    await waitForLines(daemon, 1);
+    const healthy = await runCli(['status', '--config', config, '--json']);
+    daemon.kill('SIGTERM');
+    await done;
+    expect(healthy.code).toBe(0);
+    expect(JSON.parse(healthy.stdout)).toMatchObject({ healthy: true, status: { runtime: { agentId: agent } } });
+  });
+
   it('says unhealthy with exit 1 when there is no status file', async () => {
     const { code, stdout } = await runCli(['status'], { env: cliEnv({ SIDECAR_STATUS_FILE: '/nonexistent/sidecar/status.json' }) });
     expect(code).toBe(1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, ErrorCode, SidecarError } from '../../src/core/errors.js';
+import { ConfigError, ErrorCode } from '../../src/core/errors.js';
 import { Sidecar } from '../../src/core/sidecar.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { testConfig } from '../helpers/test-config.js';
@@ -137,21 +137,40 @@ describe('Sidecar plugin wiring', () => {
     expect((err as ConfigError).problems[0]).toMatchObject({ code: ErrorCode.PLUGIN_KIND_INVALID, path: 'collectors[0]' });
   });
 
-  it('fails to start when a plugin’s create throws, disposing what was already created', async () => {
-    let disposed = 0;
-    const ok = collector('ok', ['o'], () => ({ o: 1 }), { onDispose: () => void (disposed += 1) });
-    const broken = collector('broken', ['b'], () => ({}), {
+  it('keeps running when a collector’s create throws: its fields are null, and it is retried each cycle', async () => {
+    const log = memoryLogger();
+    let attempts = 0;
+    const ok = collector('ok', ['o'], () => ({ o: 1 }));
+    const late = collector('late', ['l'], () => ({}), {
       create: () => {
-        throw new Error('cannot open device');
+        attempts += 1;
+        if (attempts < 3) throw new Error('device not ready');
+        return { collect: () => ({ l: 7 }) };
       },
     });
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'ok' }, { plugin: 'late' }] }), logger: log.logger, builtins: builtins(ok, late) });
+    expect(await sidecar.collectOnce()).toMatchObject({ o: 1, l: null });
+    expect(await sidecar.collectOnce()).toMatchObject({ o: 1, l: 7 });
+    expect(attempts).toBe(3);
+    const messages = log.records().filter((r) => r.plugin === 'late').map((r) => [r.msg, r.reason]);
+    expect(messages).toEqual([
+      ['Collector failed; its fields are null until it recovers', 'collectors[1]: plugin "late" failed to start: device not ready'],
+      ['Collector recovered', undefined],
+    ]);
+  });
+
+  it('refuses to start when a transport cannot start, naming the entry as a config problem, and disposes what was created', async () => {
+    let disposed = 0;
+    const ok = collector('ok', ['o'], () => ({ o: 1 }), { onDispose: () => void (disposed += 1) });
+    const broken = { ...recordingTransport([], 'broken'), create: () => ({ send: () => undefined, start: () => Promise.reject(new Error('port 9477 in use')) }) };
     const err = await Sidecar.create({
-      config: testConfig({ collectors: [{ plugin: 'ok' }, { plugin: 'broken' }] }),
+      config: testConfig({ collectors: [{ plugin: 'ok' }], transports: [{ plugin: 'broken' }] }),
       logger: memoryLogger().logger,
-      builtins: builtins(ok, broken),
+      builtins: builtins(ok, broken as never),
     }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SidecarError);
-    expect(err).toMatchObject({ code: ErrorCode.PLUGIN_CREATE_FAILED, message: 'collectors[1]: plugin "broken" failed to start: cannot open device' });
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe('plugins.json: transports[0]: plugin "broken" failed to start: port 9477 in use');
+    expect((err as ConfigError).problems[0]!.code).toBe(ErrorCode.PLUGIN_CREATE_FAILED);
     expect(disposed).toBe(1);
   });
 

@@ -1,10 +1,10 @@
 import type { Logger } from '../../core/contracts/logger.js';
-import { loadConfig } from '../../core/config/load-config.js';
+import { loadCheckedConfig } from '../../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { Sidecar } from '../../core/sidecar.js';
 import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
-import { defaultStatusFile, StatusFileWriter } from '../status-file.js';
+import { StatusFileWriter, statusFileFor } from '../status-file.js';
 
 /** SHUTDOWN_GRACE_MS is how long transports may flush on SIGTERM before they are closed. */
 export const SHUTDOWN_GRACE_MS = 1500;
@@ -50,7 +50,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     onReport: () => void statusFile?.write(),
   });
   statusFile = new StatusFileWriter(
-    opts.statusFile ?? defaultStatusFile(),
+    statusFileFor(config.agent.id, opts.statusFile),
     () => ({ runtime: sidecar.status(), intervalMs: sidecar.config.agent.interval_ms }),
     (reason) => logger.warn(reason),
   );
@@ -60,7 +60,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   logger.info(
     {
       agent_id: config.agent.id,
-      collectors: config.collectors.filter((c) => c.enabled).map((c) => c.plugin),
+      collectors: sidecar.collectorIds,
       transports: sidecar.status().transports.map((t) => t.instanceId),
       initial_delay_ms: config.agent.initial_delay_ms,
       interval_ms: config.agent.interval_ms,
@@ -100,7 +100,7 @@ function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, stat
       if (stopping) return;
       logger.info('SIGHUP: reloading configuration');
       try {
-        const fresh = withOverrides(await loadConfig(configPath(opts.config)), opts);
+        const fresh = withOverrides(await loadCheckedConfig(configPath(opts.config), ctx.builtins), opts);
         registerSecrets(fresh, ctx.scrubber);
         await sidecar.reload(fresh);
       } catch (err) {

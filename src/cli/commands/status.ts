@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { StatusDocument } from '../status-file.js';
-import { defaultStatusFile } from '../status-file.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { configPath } from '../setup.js';
+import { statusFileFor, type StatusDocument } from '../status-file.js';
 
 /** StatusOptions are `sidecar status`'s flags. */
 export interface StatusOptions {
+  config?: string;
   statusFile?: string;
   maxAge?: number;
   json?: boolean;
@@ -52,12 +54,19 @@ export function judge(doc: StatusDocument, now: number, maxAgeMs?: number): Verd
   return { healthy: reasons.length === 0, reasons, summary };
 }
 
+/** locateStatusFile finds the file `run` writes: named outright, or the one of the configured agent id. */
+async function locateStatusFile(opts: StatusOptions): Promise<string> {
+  if (opts.statusFile || process.env.SIDECAR_STATUS_FILE) return statusFileFor('', opts.statusFile);
+  const config = await loadConfig(configPath(opts.config));
+  return statusFileFor(config.agent.id);
+}
+
 /**
  * statusCommand reads the status file `sidecar run` keeps and prints a verdict: exit 0 when healthy, 1 when
  * not (no file, stale, stopped, or not identified), for a container HEALTHCHECK or a monitoring probe.
  */
 export async function statusCommand(opts: StatusOptions): Promise<void> {
-  const file = opts.statusFile ?? defaultStatusFile();
+  const file = await locateStatusFile(opts);
   let doc: StatusDocument;
   try {
     doc = JSON.parse(await readFile(file, 'utf8')) as StatusDocument;

@@ -24,7 +24,7 @@ export class CollectorSet {
     private readonly containers: ReadonlyArray<{ container: DependencyContainer; logger: Logger }>,
   ) {}
 
-  /** start creates every collector; if one fails, those already created are disposed and the error is thrown. */
+  /** start creates every collector; one that fails to start is kept, and retried when it is next collected. */
   static async start(
     resolved: readonly ResolvedCollector[],
     root: DependencyContainer,
@@ -46,14 +46,8 @@ export class CollectorSet {
       return { container, logger: context.logger };
     });
     const slots = containers.map(({ container }) => container.resolve(CollectorSlot));
-    const set = new CollectorSet(slots, containers);
-    const started = await Promise.allSettled(slots.map((slot) => slot.start()));
-    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) {
-      await set.dispose();
-      throw failure.reason;
-    }
-    return set;
+    await Promise.all(slots.map((slot) => slot.start()));
+    return new CollectorSet(slots, containers);
   }
 
   /**

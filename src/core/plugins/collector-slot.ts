@@ -3,7 +3,7 @@ import type { Collector, PluginContext } from '../contracts/plugin.js';
 import type { IdentifyFields, PartialReport } from '../contracts/report.js';
 import { PluginContextToken } from '../container.js';
 import type { ResolvedCollector } from './resolve-entries.js';
-import { startError } from './start-error.js';
+import { startError, type PluginStartError } from './start-error.js';
 
 /** CollectorInstantiator creates a collector instance; the default calls the manifest's `create` in-process. */
 export type CollectorInstantiator = (resolved: ResolvedCollector, ctx: PluginContext<unknown>) => Promise<Collector>;
@@ -24,6 +24,8 @@ export const ResolvedCollectorToken: InjectionToken<ResolvedCollector> = Symbol(
 export class CollectorSlot {
   private instance: Collector | undefined;
   private disposed = false;
+  /** startFailure is why the last attempt to create the plugin failed, until one succeeds. */
+  startFailure: PluginStartError | undefined;
 
   constructor(
     @inject(ResolvedCollectorToken) readonly resolved: ResolvedCollector,
@@ -43,19 +45,26 @@ export class CollectorSlot {
     return this.resolved.entry.timeout_ms;
   }
 
-  /** start creates the plugin instance; a failure is a PLUGIN_CREATE_FAILED naming the entry. */
+  /**
+   * start creates the plugin instance. It never throws: a collector that cannot start costs only its own
+   * fields, and `collect` tries again each cycle (a device may appear later); `startFailure` says why.
+   */
   async start(): Promise<void> {
     try {
-      this.instance = await this.instantiate(this.resolved, this.context);
-      if (typeof this.instance?.collect !== 'function') throw new Error('create() must return an object with collect(signal)');
+      const instance = await this.instantiate(this.resolved, this.context);
+      if (typeof instance?.collect !== 'function') throw new Error('create() must return an object with collect(signal)');
+      this.instance = instance;
+      this.startFailure = undefined;
     } catch (err) {
-      throw startError(this.resolved, err);
+      this.startFailure = startError(this.resolved, err);
     }
   }
 
-  /** collect asks the plugin for its values. */
-  collect(signal: AbortSignal): PartialReport | Promise<PartialReport> {
-    if (!this.instance || this.disposed) throw new Error('collector is not running');
+  /** collect asks the plugin for its values, starting it first if it has not started yet. */
+  async collect(signal: AbortSignal): Promise<PartialReport> {
+    if (this.disposed) throw new Error('collector is disposed');
+    if (!this.instance) await this.start();
+    if (!this.instance) throw this.startFailure;
     return this.instance.collect(signal);
   }
 

@@ -1,12 +1,26 @@
-import { describeError, ErrorCode, SidecarError } from '../errors.js';
+import { ConfigError, describeError, ErrorCode, SidecarError } from '../errors.js';
 import type { ResolvedCollector, ResolvedTransport } from './resolve-entries.js';
 
-/** startError says that an entry's plugin could not be created or started, and why, naming the entry. */
-export function startError(resolved: ResolvedCollector | ResolvedTransport, cause: unknown): SidecarError {
-  return new SidecarError(
-    ErrorCode.PLUGIN_CREATE_FAILED,
-    `${resolved.path}: plugin "${resolved.entry.plugin}" failed to start: ${describeError(cause)}`,
-    true,
-    { cause },
-  );
+/** PluginStartError says that an entry's plugin could not be created or started, and why. */
+export class PluginStartError extends SidecarError {
+  constructor(
+    /** path locates the entry in plugins.json, e.g. `transports[1]`. */
+    readonly path: string,
+    /** detail is the message without the path. */
+    readonly detail: string,
+    cause: unknown,
+  ) {
+    super(ErrorCode.PLUGIN_CREATE_FAILED, `${path}: ${detail}`, true, { cause });
+    this.name = 'PluginStartError';
+  }
+
+  /** inFile restates the error as a config problem of `file`, the way every other config error reads. */
+  inFile(file: string): ConfigError {
+    return new ConfigError(file, [{ code: this.code, path: this.path, message: this.detail }]);
+  }
+}
+
+/** startError builds the PluginStartError of an entry from its cause. */
+export function startError(resolved: ResolvedCollector | ResolvedTransport, cause: unknown): PluginStartError {
+  return new PluginStartError(resolved.path, `plugin "${resolved.entry.plugin}" failed to start: ${describeError(cause)}`, cause);
 }
