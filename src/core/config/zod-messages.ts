@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, type Problem } from '../errors.js';
+import { closest } from '../did-you-mean.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
 import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 
@@ -46,29 +47,6 @@ function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 // Zod's default texts ("Invalid input: expected string, received number") read poorly in a config error.
 z.config({ customError: friendlyMessage });
-
-/** closest suggests the known key nearest to a misspelt one, if it is near enough to be a typo. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 function hintFor(key: string, known: readonly string[] | undefined): string {
   if (known === undefined) return '';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode, SidecarError } from '../../../src/core/errors.js';
-import { loadPlugin, nodeModulePaths, resolveExports, resolvePackagePlugin } from '../../../src/core/plugins/load-plugin.js';
+import { importPlugin, loadPlugin, nodeModulePaths, resolveExports, resolvePackagePlugin } from '../../../src/core/plugins/load-plugin.js';
 import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
 import { builtins, collector } from '../../helpers/test-plugins.js';
 
@@ -181,5 +181,22 @@ describe('loadPlugin errors name the plugin and carry a code', () => {
     expect(err.code).toBe(code);
     expect(err.message).toMatch(pattern);
     expect(err.message.startsWith(`plugin "${spec}" (${join(FIXTURES, spec)}): `)).toBe(true);
+  });
+});
+
+describe('loading limits and hints', () => {
+  it('gives up on a module that never finishes loading', async () => {
+    const file = join(FIXTURES, 'never-loads/plugin.mjs');
+    const started = Date.now();
+    const err = await importPlugin('./never-loads/plugin.mjs', file, 200).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(err).toMatchObject({ code: ErrorCode.PLUGIN_IMPORT_FAILED });
+    expect((err as Error).message).toContain('did not finish loading within 200 ms');
+  });
+
+  it('suggests the built-in a misspelt plugin name was meant to be', async () => {
+    const err = await loadPlugin('cpuu', FIXTURES, BUILTIN_PLUGINS).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCode.PLUGIN_NOT_FOUND });
+    expect((err as Error).message).toMatch(/^plugin "cpuu": did you mean the built-in "cpu"\?/);
   });
 });
