@@ -159,8 +159,8 @@ describe('sidecar validate and plugins', () => {
     const { code, stdout } = await runCli(['plugins', '--config', file, '--json']);
     expect(code).toBe(0);
     const { plugins, shared_fields } = JSON.parse(stdout) as { plugins: Array<Record<string, unknown>>; shared_fields: Record<string, string[]> };
-    expect(plugins.slice(0, 3).map((p) => [p.name, p.enabled])).toEqual([['ollama-vram#1', 'yes'], ['ollama-vram#2', 'yes'], ['cpu', 'no']]);
-    expect(plugins.find((p) => p.name === 'stdout')).toMatchObject({ kind: 'transport', source: 'builtin', enabled: '-' });
+    expect(plugins.slice(0, 3).map((p) => [p.name, p.enabled])).toEqual([['ollama-vram#1', true], ['ollama-vram#2', true], ['cpu', false]]);
+    expect(plugins.find((p) => p.name === 'stdout')).toMatchObject({ kind: 'transport', source: 'builtin', enabled: null, entry: null });
     expect(shared_fields.vram_used_bytes).toEqual(['ollama-vram#1', 'ollama-vram#2']);
     const table = await runCli(['plugins', '--config', file]);
     expect(table.stdout).toMatch(/^NAME\s+KIND\s+SOURCE\s+ENABLED/);

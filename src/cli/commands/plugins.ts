@@ -6,10 +6,12 @@ import { setup } from '../setup.js';
 export interface PluginRow {
   readonly name: string;
   readonly kind: string;
-  readonly source: string;
-  /** enabled is "yes", "no" (listed but disabled) or "-" (built-in, not in plugins.json). */
-  readonly enabled: string;
-  readonly entry: string;
+  /** source is builtin, path or package; null for a disabled entry that was not loaded. */
+  readonly source: string | null;
+  /** enabled is null for a built-in that plugins.json does not list. */
+  readonly enabled: boolean | null;
+  /** entry locates it in plugins.json (`collectors[2]`), null when not listed. */
+  readonly entry: string | null;
   readonly fields: readonly string[];
 }
 
@@ -35,8 +37,8 @@ export async function listPlugins(opts: { config?: string }): Promise<{ rows: Pl
       rows.push({
         name: live?.instanceId ?? entry.plugin,
         kind: manifest?.kind ?? (section === 'collectors' ? 'collector' : 'transport'),
-        source: live?.source ?? (builtin ? 'builtin' : 'not loaded'),
-        enabled: entry.enabled ? 'yes' : 'no',
+        source: live?.source ?? (builtin ? 'builtin' : null),
+        enabled: entry.enabled,
         entry: path,
         fields: fieldsOf(manifest),
       });
@@ -45,11 +47,11 @@ export async function listPlugins(opts: { config?: string }): Promise<{ rows: Pl
   const configured = new Set([...config.collectors, ...config.transports].map((e) => e.plugin));
   for (const [name, manifest] of builtins) {
     if (!configured.has(name)) {
-      rows.push({ name, kind: manifest.kind, source: 'builtin', enabled: '-', entry: '-', fields: fieldsOf(manifest) });
+      rows.push({ name, kind: manifest.kind, source: 'builtin', enabled: null, entry: null, fields: fieldsOf(manifest) });
     }
   }
   const owners = new Map<string, string[]>();
-  for (const row of rows.filter((r) => r.enabled === 'yes')) {
+  for (const row of rows.filter((r) => r.enabled === true)) {
     for (const field of row.fields) owners.set(field, [...(owners.get(field) ?? []), row.name]);
   }
   const shared = new Map([...owners].filter(([, names]) => names.length > 1));
@@ -65,7 +67,14 @@ export async function pluginsCommand(opts: { config?: string; json?: boolean }):
   }
   const table = [
     ['NAME', 'KIND', 'SOURCE', 'ENABLED', 'ENTRY', 'FIELDS'],
-    ...rows.map((r) => [r.name, r.kind, r.source, r.enabled, r.entry, r.fields.join(', ') || '-']),
+    ...rows.map((r) => [
+      r.name,
+      r.kind,
+      r.source ?? 'not loaded',
+      r.enabled === null ? '-' : r.enabled ? 'yes' : 'no',
+      r.entry ?? '-',
+      r.fields.join(', ') || '-',
+    ]),
   ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
   for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
