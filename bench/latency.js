@@ -5,7 +5,7 @@
 //     trivial collectors, alternating blocks of cycles, so the difference / 50 is the cost of one collector.
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BUILTIN_PLUGINS, Sidecar, createLogger, parseConfigObject } from '../dist/index.js';
 import { median, percentile } from './lib/stats.js';
@@ -58,6 +58,9 @@ for (let i = 0; i < 20; i++) await base.collectOnce(); // JIT warm-up
 const walls = [];
 const mainCpu = [];
 let nullVram = 0;
+const gcs = [];
+const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
 const eld = monitorEventLoopDelay({ resolution: 1 });
 eld.enable();
 for (let i = 0; i < CYCLES; i++) {
@@ -70,6 +73,9 @@ for (let i = 0; i < CYCLES; i++) {
   if (GAP_MS > 0) await sleep(GAP_MS);
 }
 eld.disable();
+await sleep(20); // let the GC observer deliver
+gcObserver.disconnect();
+const minor = gcs.filter((e) => e.detail?.kind === 1);
 const latency = {
   cycles: CYCLES,
   gap_ms: GAP_MS,
@@ -83,6 +89,12 @@ const latency = {
   eld_p99_ms: eld.percentile(99) / 1e6,
   eld_p50_ms: eld.percentile(50) / 1e6,
   null_vram: nullVram,
+  gc_count: gcs.length,
+  gc_major: gcs.length - minor.length,
+  gc_total_ms: gcs.reduce((t, e) => t + e.duration, 0),
+  gc_max_pause_ms: gcs.reduce((m, e) => Math.max(m, e.duration), 0),
+  gc_minor_max_ms: minor.reduce((m, e) => Math.max(m, e.duration), 0),
+  gc_over_5ms: gcs.filter((e) => e.duration > 5).length,
 };
 
 // 2. Per-collector framework cost, in-process: alternate blocks of cycles between the two sidecars.

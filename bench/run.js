@@ -315,8 +315,23 @@ const inProcess = JSON.parse(
 log('phase 4: deadline micro-benchmark');
 const micro = JSON.parse((await runChild('deadline-micro', process.execPath, [join(BENCH, 'deadline-micro.js')], { cwd: ROOT, timeoutMs: 60_000 })).trim().split('\n').pop());
 
-log('phase 4: per-cycle pieces the daemon does differently (GET, status file)');
-const causes = JSON.parse((await runChild('causes', process.execPath, [join(BENCH, 'causes.js')], { env: { OLLAMA_URL: ollama.url }, cwd: ROOT, timeoutMs: 60_000 })).trim().split('\n').pop());
+log('phase 4: per-cycle pieces the daemon does differently (GET, status file), each alone in a fresh process');
+const PIECES = ['fetch-get', 'http-get', 'status-file', 'os-cpus'];
+const pieceRuns = Object.fromEntries(PIECES.map((p) => [p, []]));
+for (let round = 0; round < 3; round++) {
+  for (const piece of round % 2 ? [...PIECES].reverse() : PIECES) {
+    const out = await runChild('causes', process.execPath, [join(BENCH, 'causes.js'), piece], { env: { OLLAMA_URL: ollama.url }, cwd: ROOT, timeoutMs: 60_000 });
+    pieceRuns[piece].push(JSON.parse(out.trim().split('\n').pop()));
+  }
+}
+const causes = Object.fromEntries(
+  PIECES.map((piece) => {
+    const runs = pieceRuns[piece];
+    if (runs[0].absent) return [piece, { absent: true }];
+    const med = (k) => median(runs.map((r) => r[k]));
+    return [piece, { cpuUsPerCall: med('cpuUsPerCall'), gcUsPerCall: med('gcUsPerCall'), majorGcs: med('majorGcs'), maxGcPauseMs: med('maxGcPauseMs'), heapGrowthKiBPerCall: med('heapGrowthKiBPerCall'), calls: runs[0].calls }];
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Phase 5: what the daemon's RSS is made of: fresh processes importing one piece each.

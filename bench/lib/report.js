@@ -222,6 +222,7 @@ time, the machine, not the code, made it late.
 | collectOnce() wall time p50 / p99 / max | ${fmt(lat.p50_ms)} / ${fmt(lat.p99_ms)} / ${fmt(lat.max_ms)} ms |
 | event-loop delay p50 / p99 / max | ${fmt(lat.eld_p50_ms)} / ${fmt(lat.eld_p99_ms)} / ${fmt(lat.eld_max_ms)} ms |
 | main-thread CPU per cycle p50 / p99 / max | ${fmt(lat.main_cpu_p50_ms)} / ${fmt(lat.main_cpu_p99_ms)} / ${fmt(lat.main_cpu_max_ms)} ms |
+| GC during the cycles: count (major) / total / longest pause / pauses over 5 ms | ${lat.gc_count} (${lat.gc_major}) / ${fmt(lat.gc_total_ms, 1)} ms / ${fmt(lat.gc_max_pause_ms, 2)} ms / ${lat.gc_over_5ms} |
 | cycles where vram_used_bytes was null | ${lat.null_vram} |
 
 ## Framework cost per collector (in-process)
@@ -318,37 +319,44 @@ ${mdTable(['frame', 'µs/cycle', 'share'], reference.self.map(([k, ms]) => [`\`$
 function renderCauses(result, f) {
   const c = result.causes;
   if (!c) return '';
-  const [fetchKey, httpKey] = Object.keys(c.get);
-  const getGapUs = c.get[fetchKey] - c.get[httpKey];
-  const statusUs = c.statusFile ? Object.values(c.statusFile)[0] : 0;
+  const fetchGet = c['fetch-get'];
+  const httpGet = c['http-get'];
+  const status = c['status-file'];
+  const cpus = c['os-cpus'];
   const deadlineUs = ((result.micro.variants['setTimeout+AbortController (deadline.ts)'].cpu_ns_per_call - result.micro.variants['bare (no deadline)'].cpu_ns_per_call) * 3) / 1000;
-  const gapUs = f.gapUs;
-  const rows = [
-    ['GET /api/ps: fetch (undici) + web-stream body read, vs http.get keep-alive', `${fmt(c.get[fetchKey], 0)} vs ${fmt(c.get[httpKey], 0)}`, fmt(getGapUs, 0)],
-    c.statusFile
-      ? ['status file rewritten after every report (mkdir + writeFile + rename, JSON with indentation)', `${fmt(statusUs, 0)} vs 0`, fmt(statusUs, 0)]
-      : ['status file', 'not in this tree', '0'],
-    ['3 deadlines (AbortController + timer) per cycle', `${fmt(deadlineUs, 0)} vs 0`, fmt(deadlineUs, 0)],
-    ['os.cpus() (both do it once per cycle; for scale)', `${fmt(c.cpus['os.cpus()'], 0)} vs same`, '0'],
-  ];
+  const row = (label, x) =>
+    x.absent ? [label, 'not in this tree', '', '', '', ''] : [label, fmt(x.cpuUsPerCall, 0), fmt(x.gcUsPerCall, 0), fmt(x.majorGcs, 0), fmt(x.maxGcPauseMs, 1), fmt(x.heapGrowthKiBPerCall, 2)];
+  const getGapUs = fetchGet.cpuUsPerCall - httpGet.cpuUsPerCall;
+  const statusUs = status.absent ? 0 : status.cpuUsPerCall;
   const explained = getGapUs + statusUs + deadlineUs;
   return `## Why the daemon costs more CPU than the reference
 
-The per-cycle pieces the daemon does and the reference does not (or does differently), each measured in-process
-(bench/causes.js, \`process.cpuUsage()\` of all threads, alternating blocks, medians):
+Each per-cycle piece the daemon does and the reference does not (or does differently), run ${fetchGet.calls} times alone in a
+fresh process (bench/causes.js), 3 rounds alternating, medians. CPU is \`process.cpuUsage()\` (every thread, so the
+thread pool's file writes count, GC included); GC from \`perf_hooks\` 'gc' entries during the calls.
 
-${mdTable(['piece', 'CPU µs per cycle: daemon vs reference', 'extra µs per cycle'], rows)}
+${mdTable(
+  ['piece', 'CPU µs per call', 'of which GC µs', 'major GCs', 'longest GC pause ms', 'heap growth KiB per call'],
+  [
+    row('GET /api/ps, daemon: fetch (undici) + signal + web-stream body, getJson()', fetchGet),
+    row('GET /api/ps, reference: http.get keep-alive + JSON.parse', httpGet),
+    row('status file rewritten after every report (mkdir + writeFile + rename; pretty JSON)', status),
+    row('os.cpus() (both do it once per cycle; for scale)', cpus),
+  ],
+)}
 
-Together they explain ${fmt(explained, 0)} µs of the ${fmt(gapUs, 0)} µs per cycle measured between the two processes in the
-side-by-side phase. Whole-process figures are larger than in-process ones: they add the wake-ups, system calls,
-thread-pool hand-offs and GC that each piece causes (see the kernel share in the table above).
+Per cycle the daemon pays, above the reference: GET ${fmt(getGapUs, 0)} µs + status file ${fmt(statusUs, 0)} µs + 3 deadlines ${fmt(deadlineUs, 0)} µs
+= ${fmt(explained, 0)} µs, of the ${fmt(f.gapUs, 0)} µs per cycle measured between the two processes side by side. Whole-process
+figures are larger than in-process ones: they add the wake-ups, system calls and thread-pool hand-offs each piece
+causes, and GC of a larger heap.
 
-Split of that gap, from the side-by-side phase (medians of per-window differences):
+Split of the side-by-side gap (medians of per-window differences):
 
 - daemon − library without the CLI (bench/embedded-agent.js) = **${fmt(f.cliUs, 0)} µs per cycle**: what the \`run\` command adds on top of
   the runtime (in this tree: the status file after every report).
 - library without the CLI − reference = **${fmt(f.runtimeUs, 0)} µs per cycle**: the runtime and its plugins against the plain
-  agent (fetch vs http.get, deadlines, merging, health, the transport's outbox).`;
+  agent (fetch vs http.get, deadlines, merging, health, the transport's outbox).
+`;
 }
 
 function renderMemory(result) {
