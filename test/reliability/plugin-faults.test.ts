@@ -182,10 +182,12 @@ describe('faults in plugins', () => {
       expect((report.huge_value as unknown[]).length).toBe(200_000);
     }
     // The schedule keeps its pace: each cycle, even with a hung collector, ends at its 400 ms deadline, so
-    // reports come one interval apart (give or take timer lateness on a loaded machine).
+    // reports come one interval apart, give or take timer lateness. On a badly loaded machine, merging the
+    // huge list after the deadline can push a cycle past the next grid point, which the scheduler then skips
+    // (it never bursts): at most one here.
     const gaps = run.produced.slice(1).map((r, i) => r.timestamp - run.produced[i]!.timestamp);
     for (const gap of gaps) expect(gap).toBeGreaterThan(interval / 2);
-    for (const gap of gaps) expect(gap).toBeLessThan(interval * 2);
+    for (const gap of gaps) expect(gap).toBeLessThanOrEqual(interval * 2 + 300);
     const failing = new Set(run.log.records().filter((r) => r.level === 40).map((r) => r.plugin));
     expect([...failing].sort()).toEqual(['hanger', 'proxy', 'rejecter', 'returns-symbol', 'thrower']);
     // Logged once per change of state, not per cycle.
