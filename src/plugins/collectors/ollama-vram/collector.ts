@@ -1,11 +1,11 @@
 import type { Collector, IdentifyFields } from '../../../plugin.js';
 import type { OllamaVramOptions } from './config.js';
-import { getJson, oneLine, type Fetch } from './fetch-json.js';
+import { getJson, oneLine } from './get-json.js';
+import { HttpGetter } from './http-get.js';
 import { ollamaModels } from './ollama-models.js';
 import { parsePs } from './parse-ps.js';
 import { readVersion } from './read-version.js';
 
-export type { Fetch } from './fetch-json.js';
 
 /** psEndpoint is the `/api/ps` URL under an Ollama base URL (a trailing slash on the base is ignored). */
 export function psEndpoint(baseUrl: string): string {
@@ -20,11 +20,12 @@ export function psEndpoint(baseUrl: string): string {
  * `GET <endpoint>: <reason>`. It does not log: the host reports failures, once per change.
  * Its identify gives `ollama_url`, and `ollama_version` from `GET {url}/api/version` when that answers.
  */
-export function createOllamaVramCollector(options: OllamaVramOptions, fetchImpl: Fetch = globalThis.fetch): Collector {
+export function createOllamaVramCollector(options: OllamaVramOptions): Collector {
   const endpoint = psEndpoint(options.url);
+  const getter = new HttpGetter();
   return {
     async collect(signal: AbortSignal) {
-      const body = await getJson(endpoint, signal, fetchImpl);
+      const body = await getJson(getter, endpoint, signal);
       let summary;
       try {
         summary = parsePs(body);
@@ -38,8 +39,11 @@ export function createOllamaVramCollector(options: OllamaVramOptions, fetchImpl:
       };
     },
     async identify(signal: AbortSignal): Promise<IdentifyFields> {
-      const version = await readVersion(options.url, signal, fetchImpl);
+      const version = await readVersion(options.url, signal, getter);
       return version === undefined ? { ollama_url: options.url } : { ollama_url: options.url, ollama_version: version };
+    },
+    dispose() {
+      getter.close();
     },
   };
 }
