@@ -23,14 +23,22 @@ export interface StatusDocument {
   readonly runtime: RuntimeStatus;
 }
 
+/** STATUS_WRITE_EVERY_MS spaces the writes: health checks allow two intervals plus 10 s, so this is plenty. */
+export const STATUS_WRITE_EVERY_MS = 5000;
+
 /**
- * StatusFileWriter keeps the daemon's status in a JSON file, replaced atomically (write, then rename) after
- * every report, so a health check never reads half a file. Writes never overlap; a failed write is reported
- * to `onError` once until one succeeds.
+ * StatusFileWriter keeps the daemon's status in a JSON file, replaced atomically (write, then rename), so a
+ * health check never reads half a file. Writes are spaced at least STATUS_WRITE_EVERY_MS apart (a report every
+ * 100 ms must not mean ten file replacements a second), never overlap, and never hold up the daemon; a failed
+ * write is reported to `onError` once until one succeeds.
  */
 export class StatusFileWriter {
   private readonly startedAt = Date.now();
   private writing: Promise<void> = Promise.resolve();
+  private lastWrite = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private madeDir = false;
+  private wroteAReport = false;
   private failing = false;
 
   constructor(
@@ -39,8 +47,30 @@ export class StatusFileWriter {
     private readonly onError: (reason: string) => void,
   ) {}
 
-  /** write queues one write of the current status. */
-  write(state: StatusDocument['state'] = 'running'): Promise<void> {
+  /**
+   * update asks for a write of the current status after a report: now for the first report or if the last
+   * write was long enough ago, else once, later.
+   */
+  update(): void {
+    if (!this.wroteAReport) {
+      this.wroteAReport = true;
+      return void this.write('running');
+    }
+    if (this.pending) return;
+    const wait = this.lastWrite + STATUS_WRITE_EVERY_MS - Date.now();
+    if (wait <= 0) return void this.write('running');
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.write('running');
+    }, wait);
+    this.pending.unref();
+  }
+
+  /** write queues one write of the current status at once (on start and stop). */
+  write(state: StatusDocument['state']): Promise<void> {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    this.lastWrite = Date.now();
     this.writing = this.writing.then(() => this.writeNow(state));
     return this.writing;
   }
@@ -50,8 +80,12 @@ export class StatusFileWriter {
     const doc: StatusDocument = { state, pid: process.pid, started_at: this.startedAt, updated_at: Date.now(), interval_ms: intervalMs, runtime };
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(temp, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o644 });
+      // Only the file's own directory, not recursively: Node 20's recursive mkdir spins forever under /proc.
+      if (!this.madeDir) await mkdir(path.dirname(this.file)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      this.madeDir = true;
+      await writeFile(temp, `${JSON.stringify(doc)}\n`, { mode: 0o644 });
       await rename(temp, this.file);
       this.failing = false;
     } catch (err) {

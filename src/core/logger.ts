@@ -1,8 +1,11 @@
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
 import { ErrorCode, SidecarError } from './errors.js';
 import type { Logger } from './contracts/logger.js';
+
+// pino-pretty is loaded only for a terminal: a daemon logging JSON to a journal never pays for it.
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -67,8 +70,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const scrubber = options.scrubber ?? new SecretScrubber();
   const usePretty = options.pretty ?? (options.destination === undefined && process.stderr.isTTY === true);
   const target: DestinationStream =
-    options.destination ?? (usePretty ? pretty({ destination: 2, sync: true }) : pino.destination({ dest: 2, sync: true }));
-  const stream = usePretty && options.destination ? pretty({ destination: asWritable(target), sync: true }) : target;
+    options.destination ?? (usePretty ? loadPretty()({ destination: 2, sync: true }) : pino.destination({ dest: 2, sync: true }));
+  const stream = usePretty && options.destination ? loadPretty()({ destination: asWritable(target), sync: true }) : target;
   return pino(
     {
       level: options.level ?? 'info',

@@ -47,14 +47,14 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     config,
     logger,
     builtins: ctx.builtins,
-    onReport: () => void statusFile?.write(),
+    onReport: () => statusFile?.update(),
   });
   statusFile = new StatusFileWriter(
     statusFileFor(config.agent.id, opts.statusFile),
     () => ({ runtime: sidecar.status(), intervalMs: sidecar.config.agent.interval_ms }),
     (reason) => logger.warn(reason),
   );
-  await statusFile.write();
+  void statusFile.write('running'); // not awaited: a status file that cannot be written must not hold up reports
   if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
   sidecar.start();
   logger.info(

@@ -1,8 +1,6 @@
 import { defineTransport } from '../../../plugin.js';
 import { prometheusOptionsSchema, type PrometheusOptions } from './config.js';
-import { PrometheusTransport } from './transport.js';
 
-export { PrometheusTransport } from './transport.js';
 export { DEFAULT_PORT, type PrometheusOptions } from './config.js';
 
 /**
@@ -14,5 +12,6 @@ export const prometheusTransport = defineTransport<PrometheusOptions>({
   version: '0.1.0',
   description: 'Serves the latest report and the sidecar’s health as Prometheus metrics over HTTP.',
   options: prometheusOptionsSchema,
-  create: (ctx) => new PrometheusTransport(ctx),
+  // Loaded on use: prom-client costs a daemon that does not export metrics about 10 MiB.
+  create: async (ctx) => new (await import('./transport.js')).PrometheusTransport(ctx),
 });
