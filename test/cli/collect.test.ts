@@ -53,9 +53,10 @@ describe('sidecar collect', () => {
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report.vram_used_bytes).toBeNull();
     expect(typeof report.cpu_percent).toBe('number');
-    const warning = JSON.parse(stderr.trim().split('\n')[0]!) as Record<string, unknown>;
+    const records = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const warning = records.find((r) => r.plugin === 'ollama-vram');
     expect(warning).toMatchObject({ level: 40, plugin: 'ollama-vram' });
-    expect(String(warning.reason)).toContain('127.0.0.1:9');
+    expect(String(warning?.reason)).toContain('127.0.0.1:9');
   });
 
   it('leaves out the fields of a disabled collector', async () => {
