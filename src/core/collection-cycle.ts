@@ -2,7 +2,7 @@ import type { Clock } from './contracts/clock.js';
 import type { ResourceReport } from './contracts/report.js';
 import { CollectorHealth } from './collector-health.js';
 import { withDeadline } from './deadline.js';
-import { mergeReports, type CollectorOutcome } from './merger.js';
+import { mergeReports, pickFields, type CollectorOutcome } from './merger.js';
 import type { CollectorSlot } from './plugins/collector-slot.js';
 
 /**
@@ -29,8 +29,9 @@ export class CollectionCycle {
     try {
       const values = await withDeadline((signal) => slot.collect(signal), slot.timeoutMs);
       if (values === null || typeof values !== 'object') throw new Error(`collect() returned ${typeof values}, not an object`);
+      const picked = pickFields(values, slot.fields);
       this.health.recordSuccess(slot.instanceId, performance.now() - started, slot.context.logger);
-      return { fields: slot.fields, values };
+      return { fields: slot.fields, values: picked };
     } catch (err) {
       this.health.recordFailure(slot.instanceId, performance.now() - started, err, slot.context.logger);
       return { fields: slot.fields, values: null };

@@ -1,32 +1,54 @@
 import type { FieldValue, PartialReport, ResourceReport } from './contracts/report.js';
 
-/** CollectorOutcome is one collector's result in a cycle: its declared fields and values, or null if it failed. */
+/** CollectorOutcome is one collector's result in a cycle: its declared fields and picked values, or null if it failed. */
 export interface CollectorOutcome {
   readonly fields: readonly string[];
-  readonly values: PartialReport | null;
+  /** values are what pickFields kept of the collector's answer; null when the collector failed. */
+  readonly values: Readonly<Record<string, FieldValue>> | null;
 }
 
-// Deeper structures than this are junk from a plugin (or a cycle); they become null rather than hang the merge.
+// Limits on what one collector may put in a report, so junk (a huge list, a self-referencing object) costs
+// that collector its fields instead of the whole daemon its memory and event loop.
 const MAX_DEPTH = 8;
+/** MAX_VALUES_PER_COLLECTOR bounds the values (scalars, lists, objects) one collector contributes per report. */
+export const MAX_VALUES_PER_COLLECTOR = 10_000;
+/** MAX_STRING_LENGTH bounds one string value; longer ones are cut. */
+export const MAX_STRING_LENGTH = 64 * 1024;
+
+/** TooLargeError says a collector's answer passed MAX_VALUES_PER_COLLECTOR. */
+export class TooLargeError extends Error {
+  constructor() {
+    super(`returned more than ${MAX_VALUES_PER_COLLECTOR} values`);
+    this.name = 'TooLargeError';
+  }
+}
+
+interface Budget {
+  left: number;
+}
 
 /**
- * sanitizeValue makes a collector's value safe to send: non-finite numbers, undefined, functions, bigints,
- * symbols and over-deep structures become null, inside lists and objects too.
+ * sanitizeValue makes a value safe to send: non-finite numbers, undefined, functions, bigints, symbols,
+ * class instances, references back to an enclosing object and over-deep structures become null, inside lists
+ * and objects too; long strings are cut. It throws TooLargeError past the budget.
  */
-export function sanitizeValue(value: unknown, depth = 0): FieldValue {
+export function sanitizeValue(value: unknown, budget: Budget = { left: MAX_VALUES_PER_COLLECTOR }, ancestors: object[] = []): FieldValue {
+  if (--budget.left < 0) throw new TooLargeError();
   switch (typeof value) {
     case 'number':
       return Number.isFinite(value) ? value : null;
     case 'string':
+      return value.length > MAX_STRING_LENGTH ? value.slice(0, MAX_STRING_LENGTH) : value;
     case 'boolean':
       return value;
     case 'object': {
-      if (value === null || depth >= MAX_DEPTH) return null;
-      if (Array.isArray(value)) return value.map((item) => sanitizeValue(item, depth + 1));
+      if (value === null || ancestors.length >= MAX_DEPTH || ancestors.includes(value)) return null;
+      const inner = [...ancestors, value];
+      if (Array.isArray(value)) return value.map((item) => sanitizeValue(item, budget, inner));
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) return null;
       const out: Record<string, FieldValue> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = sanitizeValue(item, depth + 1);
+      for (const [key, item] of Object.entries(value)) out[key] = sanitizeValue(item, budget, inner);
       return out;
     }
     default:
@@ -35,15 +57,26 @@ export function sanitizeValue(value: unknown, depth = 0): FieldValue {
 }
 
 /**
+ * pickFields keeps the declared fields of a collector's answer, sanitized, and drops the rest. It reads the
+ * answer, so it runs inside the collector's own failure handling: a getter that throws, or an answer over
+ * the size budget, fails that collector only.
+ */
+export function pickFields(values: PartialReport, declared: readonly string[]): Record<string, FieldValue> {
+  const budget = { left: MAX_VALUES_PER_COLLECTOR };
+  const picked: Record<string, FieldValue> = {};
+  for (const field of declared) picked[field] = sanitizeValue(values[field], budget);
+  return picked;
+}
+
+/**
  * mergeReports builds the report from the outcomes in plugins.json order: every declared field is present,
- * the first non-null value for a field wins, a failed collector contributes nulls, and fields a collector
- * did not declare are dropped.
+ * the first non-null value for a field wins, and a failed collector contributes nulls.
  */
 export function mergeReports(outcomes: readonly CollectorOutcome[], agentId: string, timestamp: number): ResourceReport {
   const fields: Record<string, FieldValue> = {};
   for (const { fields: declared, values } of outcomes) {
     for (const field of declared) {
-      const value = values ? sanitizeValue(values[field]) : null;
+      const value = values?.[field] ?? null;
       if (fields[field] === undefined || fields[field] === null) fields[field] = value;
     }
   }

@@ -50,6 +50,16 @@ describe('Sidecar collection', () => {
     expect(warnings.find((w) => w.plugin === 'hanger')?.reason).toBe('did not answer within 150 ms');
   });
 
+  it('fails only the collector whose answer throws when read (a getter), not the report', async () => {
+    const getter = collector('getter', ['getter_value'], () => ({
+      get getter_value(): number {
+        throw new Error('getter exploded');
+      },
+    }));
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'good' }, { plugin: 'getter' }] }), logger: memoryLogger().logger, builtins: builtins(good, getter) });
+    expect(await sidecar.collectOnce()).toMatchObject({ good_value: 42, getter_value: null });
+  });
+
   it('logs a failure once per change of state, and the recovery', async () => {
     const log = memoryLogger();
     let healthy = false;

@@ -20,7 +20,10 @@ export function substituteEnv(
   if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, problems, [...path, i]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = substituteEnv(item, env, problems, [...path, key]);
+    for (const [key, item] of Object.entries(value)) {
+      // defineProperty: an assignment to "__proto__" would set the prototype instead of keeping the key.
+      Object.defineProperty(out, key, { value: substituteEnv(item, env, problems, [...path, key]), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;
@@ -32,7 +35,7 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, problems: Proble
     if (match === '$$') return '$';
     const where = formatJsonPath(path);
     if (name === undefined || !VARIABLE_NAME.test(name)) {
-      problems.push({ code: ErrorCode.CONFIG_INVALID, path: where, message: `invalid variable reference "${match}"` });
+      problems.push({ code: ErrorCode.CONFIG_INVALID, path: where, message: `invalid variable reference ${JSON.stringify(match)}` });
       return match;
     }
     const current = env[name];

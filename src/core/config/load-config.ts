@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, ErrorCode, sortProblems, type Problem } from '../errors.js';
 import { substituteEnv } from './env-substitution.js';
+import { describeSyntaxError } from './json-syntax.js';
 import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
 import { issuesToProblems, objectKeysAt } from './zod-messages.js';
@@ -104,21 +105,4 @@ function parseJson(text: string, file: string): unknown {
   } catch (err) {
     throw new ConfigError(file, [{ code: ErrorCode.CONFIG_SYNTAX, path: '', message: describeSyntaxError(err, text) }]);
   }
-}
-
-/** describeSyntaxError turns V8's message into "invalid JSON at line L, column C: ..." on every Node version. */
-function describeSyntaxError(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (text.trim() === '') return 'invalid JSON: the file is empty';
-  const lineCol = /line (\d+) column (\d+)/.exec(message);
-  const position = /position (\d+)/.exec(message);
-  let where = '';
-  if (lineCol) where = ` at line ${lineCol[1]}, column ${lineCol[2]}`;
-  else if (position) {
-    const before = text.slice(0, Number(position[1]));
-    const line = before.split('\n').length;
-    where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
-  }
-  const reason = message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '');
-  return `invalid JSON${where}: ${reason}`;
 }

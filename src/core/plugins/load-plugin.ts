@@ -68,7 +68,7 @@ export async function importPlugin(spec: string, file: string, timeoutMs = IMPOR
       throw err instanceof DeadlineError ? new Error(`it did not finish loading within ${timeoutMs} ms (a top-level await that never settles?)`) : err;
     });
   } catch (err) {
-    throw new SidecarError(ErrorCode.PLUGIN_IMPORT_FAILED, `plugin "${spec}" failed to import ${file}: ${describeError(err)}`, true, {
+    throw new SidecarError(ErrorCode.PLUGIN_IMPORT_FAILED, `plugin ${JSON.stringify(spec)} failed to import ${file}: ${describeError(err)}`, true, {
       cause: err,
     });
   }
@@ -95,6 +95,6 @@ function named<T>(spec: string, file: string | undefined, check: () => T): T {
   } catch (err) {
     if (!(err instanceof SidecarError)) throw err;
     const where = file ? ` (${file})` : '';
-    throw new SidecarError(err.code, `plugin "${spec}"${where}: ${err.message}`);
+    throw new SidecarError(err.code, `plugin ${JSON.stringify(spec)}${where}: ${err.message}`);
   }
 }

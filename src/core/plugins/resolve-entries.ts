@@ -89,7 +89,7 @@ async function resolveEntry(
   if (loaded.manifest.kind !== KIND_OF[section]) {
     throw new SidecarError(
       ErrorCode.PLUGIN_KIND_INVALID,
-      `plugin "${entry.plugin}" is a ${loaded.manifest.kind}, it cannot be listed under "${section}"`,
+      `plugin ${JSON.stringify(entry.plugin)} is a ${loaded.manifest.kind}, it cannot be listed under "${section}"`,
     );
   }
   const options = await validateOptions(loaded.manifest.options, entry.options, [section, index, 'options']);
@@ -117,8 +117,8 @@ class OptionsError extends Error {
 function toProblems(err: unknown, path: string, plugin: string): Problem[] {
   if (err instanceof OptionsError) return err.problems;
   const code = err instanceof SidecarError ? err.code : ErrorCode.PLUGIN_IMPORT_FAILED;
-  const message = err instanceof SidecarError ? err.message : `plugin "${plugin}" failed to load: ${describeError(err)}`;
-  const prefixed = message.includes(`"${plugin}"`) ? message : `plugin "${plugin}": ${message}`;
+  const message = err instanceof SidecarError ? err.message : `plugin ${JSON.stringify(plugin)} failed to load: ${describeError(err)}`;
+  const prefixed = message.includes(JSON.stringify(plugin)) ? message : `plugin ${JSON.stringify(plugin)}: ${message}`;
   return [{ code, path, message: prefixed }];
 }
 

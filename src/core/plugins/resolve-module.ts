@@ -10,7 +10,7 @@ const IMPORT_CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
 export function resolvePathPlugin(spec: string, configDir: string): string {
   const target = resolve(configDir, spec);
   const file = isDirectory(target) ? packageEntry(target, '.', spec) : target;
-  if (!isFile(file)) throw notFound(`plugin "${spec}": no module at ${file} (paths are relative to the config file's directory ${configDir})`);
+  if (!isFile(file)) throw notFound(`plugin ${JSON.stringify(spec)}: no module at ${file} (paths are relative to the config file's directory ${configDir})`);
   return realpathSync(file);
 }
 
@@ -27,16 +27,16 @@ export function resolvePackagePlugin(spec: string, roots: readonly string[], bui
       const dir = join(modules, name);
       if (!isDirectory(dir)) continue;
       const file = packageEntry(dir, subpath, spec);
-      if (!isFile(file)) throw notFound(`plugin "${spec}": package found at ${dir}, but its entry ${file} does not exist`);
+      if (!isFile(file)) throw notFound(`plugin ${JSON.stringify(spec)}: package found at ${dir}, but its entry ${file} does not exist`);
       return realpathSync(file);
     }
     searched.push(root);
   }
   const where = [...new Set(searched)].map((r) => `${r} or its parents`).join(', nor of ');
   const guess = builtins ? closest(spec, [...builtins.keys()]) : undefined;
-  if (guess) throw notFound(`plugin "${spec}": did you mean the built-in "${guess}"? (no package "${name}" in the node_modules of ${where})`);
+  if (guess) throw notFound(`plugin ${JSON.stringify(spec)}: did you mean the built-in "${guess}"? (no package ${JSON.stringify(name)} in the node_modules of ${where})`);
   const known = builtins ? ` is not a built-in (${[...builtins.keys()].join(', ')}), and` : ':';
-  throw notFound(`plugin "${spec}"${known} no package "${name}" was found in the node_modules of ${where}`);
+  throw notFound(`plugin ${JSON.stringify(spec)}${known} no package ${JSON.stringify(name)} was found in the node_modules of ${where}`);
 }
 
 function splitPackageSpec(spec: string): { name: string; subpath: string } {
@@ -44,7 +44,7 @@ function splitPackageSpec(spec: string): { name: string; subpath: string } {
   const count = spec.startsWith('@') ? 2 : 1;
   const name = parts.slice(0, count).join('/');
   const valid = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i.test(name) && parts.length >= count && !parts.includes('..');
-  if (!valid) throw notFound(`plugin "${spec}" is neither a built-in, a path (./, ../ or /) nor a valid package name`);
+  if (!valid) throw notFound(`plugin ${JSON.stringify(spec)} is neither a built-in, a path (./, ../ or /) nor a valid package name`);
   const rest = parts.slice(count).join('/');
   return { name, subpath: rest ? `./${rest}` : '.' };
 }
@@ -63,7 +63,7 @@ export function packageEntry(dir: string, subpath: string, spec: string): string
   const pkg = readPackageJson(dir, spec);
   if (pkg.exports !== undefined && pkg.exports !== null) {
     const target = resolveExports(pkg.exports, subpath);
-    if (target === undefined) throw notFound(`plugin "${spec}": package ${dir} does not export "${subpath}" for import`);
+    if (target === undefined) throw notFound(`plugin ${JSON.stringify(spec)}: package ${dir} does not export "${subpath}" for import`);
     return join(dir, target);
   }
   if (subpath !== '.') return withExtension(join(dir, subpath));
@@ -84,7 +84,7 @@ function readPackageJson(dir: string, spec: string): { exports?: unknown; main?:
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as { exports?: unknown; main?: unknown };
   } catch (err) {
-    throw notFound(`plugin "${spec}": cannot read ${file}: ${describeError(err)}`);
+    throw notFound(`plugin ${JSON.stringify(spec)}: cannot read ${file}: ${describeError(err)}`);
   }
 }
 

@@ -22,5 +22,5 @@ export class PluginStartError extends SidecarError {
 
 /** startError builds the PluginStartError of an entry from its cause. */
 export function startError(resolved: ResolvedCollector | ResolvedTransport, cause: unknown): PluginStartError {
-  return new PluginStartError(resolved.path, `plugin "${resolved.entry.plugin}" failed to start: ${describeError(cause)}`, cause);
+  return new PluginStartError(resolved.path, `plugin ${JSON.stringify(resolved.entry.plugin)} failed to start: ${describeError(cause)}`, cause);
 }

@@ -89,6 +89,21 @@ describe('parseConfigText', () => {
     expect(err.message.split('\n')).toHaveLength(1);
   });
 
+  it('locates a syntax error V8 reports without a position, on one line', () => {
+    const err = problemsOf('{\n  "agent": {\n    "id": tru\n  }\n}');
+    expect(err.message).toBe("plugins.json: invalid JSON at line 3, column 14: Unexpected token '\\n'");
+  });
+
+  it('quotes a malformed ${...} reference so the message stays on one line', () => {
+    const err = problemsOf(JSON.stringify({ agent: { id: '${a\nb}' } }));
+    expect(err.problems).toEqual([expect.objectContaining({ path: 'agent.id', message: 'invalid variable reference "${a\\nb}"' })]);
+  });
+
+  it('treats a "__proto__" key as an unknown key, not as a way to set values', () => {
+    const err = problemsOf('{"collectors":[{"plugin":"cpu","__proto__":{"enabled":false}}]}');
+    expect(err.problems.map((p) => p.path)).toEqual(['collectors[0].__proto__']);
+  });
+
   it.each(['[]', 'null', '42', '"plugins"'])('rejects a document that is not an object: %s', (text) => {
     expect(problemsOf(text).message).toMatch(/^plugins\.json: expected an object, got/);
   });

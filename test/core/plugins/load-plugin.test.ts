@@ -194,6 +194,12 @@ describe('loading limits and hints', () => {
     expect((err as Error).message).toContain('did not finish loading within 200 ms');
   });
 
+  it('quotes a plugin name so a message stays on one line', async () => {
+    const err = await loadPlugin('x\ny', FIXTURES, BUILTIN_PLUGINS).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^plugin "x\\ny"/);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
   it('suggests the built-in a misspelt plugin name was meant to be', async () => {
     const err = await loadPlugin('cpuu', FIXTURES, BUILTIN_PLUGINS).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCode.PLUGIN_NOT_FOUND });
