@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 /** FIXTURE is the /api/ps answer: the shared fixture, or BENCH_OLLAMA_FIXTURE. */
-const FIXTURE = process.env.BENCH_OLLAMA_FIXTURE ?? fileURLToPath(new URL('../../../shared/ollama-fixtures/ps-one-gpu.json', import.meta.url));
+const FIXTURE = process.env.BENCH_OLLAMA_FIXTURE ?? fileURLToPath(new URL('../../test/fixtures/ollama/ps-one-gpu.json', import.meta.url));
 
 // The same content as the shared ps-one-gpu.json, for a checkout without /work/shared.
 const FALLBACK = JSON.stringify({

@@ -46,7 +46,7 @@ import { parseFrame } from '../../dist/hub/validate-frame.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli.js');
-const FIXTURES = path.join(ROOT, '../shared/ollama-fixtures');
+const FIXTURES = path.join(ROOT, 'test/fixtures/ollama');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const RSS_LIMIT_MB = Number(process.env.RSS_GROWTH_LIMIT_MB ?? 10);
 const INTERVAL_MS = 100;
