@@ -25,11 +25,27 @@ export function createCliLogger(scrubber: SecretScrubber): Logger {
   return createLogger({ level: parseLogLevel(process.env.LOG_LEVEL), scrubber });
 }
 
-/** registerSecrets adds every secret-looking option value (token, password...) to the scrubber. */
+/**
+ * registerSecrets adds every secret-looking option value (token, password...) to the scrubber, and the password
+ * of any URL option (`url`, `ollama_url`...) with userinfo (`ws://user:pass@hub`), as written and decoded. The
+ * user name is not a secret (and scrubbing a short common word would mangle every line); plugins log URLs
+ * without userinfo.
+ */
 export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber): void {
+  const urlPassword = (url: string): string[] => {
+    let password = '';
+    try {
+      password = new URL(url).password;
+      return password ? [password, decodeURIComponent(password)] : [];
+    } catch {
+      return password ? [password] : []; // not a URL; or a malformed escape, so only the form as written
+    }
+  };
   for (const entry of [...config.collectors, ...config.transports]) {
     for (const [key, value] of Object.entries(entry.options)) {
-      if (SECRET_KEY.test(key) && typeof value === 'string') scrubber.add(value);
+      if (typeof value !== 'string') continue;
+      if (SECRET_KEY.test(key)) scrubber.add(value);
+      if (/(^|_)url$/i.test(key)) for (const secret of urlPassword(value)) scrubber.add(secret);
     }
   }
 }

@@ -42,6 +42,7 @@ export class HubConnection {
   readonly #ws: WebSocket;
   readonly #abort = new AbortController();
   readonly #closed: Promise<void>;
+  #identifySent = false;
   #identified = false;
   #lastError: string | undefined;
   #identifyTimer: NodeJS.Timeout | undefined;
@@ -58,7 +59,7 @@ export class HubConnection {
     this.#closed = new Promise((resolve) => this.#ws.once('close', () => resolve()));
     this.#ws.on('error', (err) => (this.#lastError = setup.redact(err.message.split('\n')[0] || err.name)));
     this.#ws.on('open', () => void this.#onOpen().catch(() => this.terminate()));
-    this.#ws.on('message', (data, isBinary) => this.#onMessage(parseHubMessage(data, isBinary)));
+    this.#ws.on('message', (data, isBinary) => this.#onMessage(parseHubMessage(data, isBinary, setup.redact)));
     this.#ws.on('close', (code, reason) => this.#onClose(code, setup.redact(reason.toString('utf8'))));
   }
 
@@ -98,14 +99,17 @@ export class HubConnection {
       this.terminate();
     }, options.handshake_timeout_ms);
     const frame = await this.setup.identifyFrame(this.#abort.signal);
-    this.send(JSON.stringify(frame));
+    this.#identifySent = this.send(JSON.stringify(frame));
   }
 
   #onMessage(message: HubMessage): void {
-    const { logger, agentId, redact } = this.setup;
+    const { logger, agentId } = this.setup;
     switch (message.kind) {
       case 'identified':
         if (this.#identified) return;
+        // An answer to nothing: identify is not written yet (it waits for the collectors' fields). Acting on it
+        // would let reports go first; the real answer follows our identify.
+        if (!this.#identifySent) return void logger.warn('Ignored an "identified" that came before our identify frame');
         this.#identified = true;
         clearTimeout(this.#identifyTimer);
         this.#pingTimer = setInterval(() => this.#ping(), this.setup.options.ping_interval_ms);
@@ -123,13 +127,13 @@ export class HubConnection {
         return void this.close(1000, 'identify refused');
       case 'validation_failed': {
         const errors = message.errors.length > 0 ? message.errors : [{ field: '', error: '', detail: '' }];
-        for (const e of errors) logger.error({ message_type: message.messageType, ...e, detail: redact(e.detail) }, 'Hub rejected a frame');
+        for (const e of errors) logger.error({ message_type: message.messageType, ...e }, 'Hub rejected a frame');
         return;
       }
       case 'protocol_error':
         return void logger.warn({ error: message.error }, `Hub reported a protocol error: ${message.error}`);
       case 'hub_error':
-        return void logger.warn({ error: redact(message.error) }, 'Hub reported an error');
+        return void logger.warn({ error: message.error }, 'Hub reported an error');
       case 'ignored':
         return void logger.debug({ reason: message.reason }, 'Ignored a hub frame');
     }

@@ -11,7 +11,7 @@ export interface FieldProblem {
 export type HubMessage =
   | { readonly kind: 'identified' }
   | { readonly kind: 'pong' }
-  | { readonly kind: 'rate_limited'; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'rate_limited'; readonly retryAfterMs: number | undefined; readonly tier: string }
   | { readonly kind: 'rate_limit_warning'; readonly tier: string; readonly remaining: number | null; readonly capacity: number | null }
   | { readonly kind: 'auth_error'; readonly error: 'invalid_token' | 'token_agent_mismatch' }
   | { readonly kind: 'validation_failed'; readonly messageType: string; readonly errors: readonly FieldProblem[] }
@@ -19,14 +19,26 @@ export type HubMessage =
   | { readonly kind: 'hub_error'; readonly error: string }
   | { readonly kind: 'ignored'; readonly reason: string };
 
+/** Redact masks the secrets (token, URL userinfo) in a hub-supplied text; the hub can echo them anywhere. */
+export type Redact = (value: string) => string;
+
 /** MAX_TEXT bounds any hub-supplied string we copy into a log line. */
 const MAX_TEXT = 200;
 
-/** text returns a printable, bounded copy of a hub-supplied value ('' when it is not a string or number). */
-export function text(value: unknown): string {
+/**
+ * MAX_RETRY_AFTER_MS caps the hold a `rate_limited` asks for: the hub's own limits refill within seconds, and a
+ * larger value (a bug, or a hostile hub) would otherwise stop all sending for days or overflow setTimeout.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * text returns a redacted, printable, bounded copy of a hub-supplied value ('' when it is not a string or
+ * number). Secrets are masked before the text is cut, so no part of one survives at the cut.
+ */
+export function text(value: unknown, redact: Redact): string {
   if (typeof value !== 'string' && typeof value !== 'number') return '';
   // eslint-disable-next-line no-control-regex
-  const clean = String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const clean = redact(String(value)).replace(/[\u0000-\u001f\u007f]/g, ' ');
   return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT - 3)}...` : clean;
 }
 
@@ -34,33 +46,36 @@ function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function problems(value: unknown): FieldProblem[] {
+function problems(value: unknown, redact: Redact): FieldProblem[] {
   if (!Array.isArray(value)) return [];
   return value
     .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && !Array.isArray(e))
     .slice(0, 50)
-    .map((e) => ({ field: text(e.field), error: text(e.error), detail: text(e.detail) }));
+    .map((e) => ({ field: text(e.field, redact), error: text(e.error, redact), detail: text(e.detail, redact) }));
 }
 
-function narrowError(frame: Record<string, unknown>): HubMessage {
+function narrowError(frame: Record<string, unknown>, redact: Redact): HubMessage {
   const error = frame.error;
   switch (error) {
     case 'invalid_token':
     case 'token_agent_mismatch':
       return { kind: 'auth_error', error };
     case 'validation_failed':
-      return { kind: 'validation_failed', messageType: text(frame.message_type), errors: problems(frame.errors) };
+      return { kind: 'validation_failed', messageType: text(frame.message_type, redact), errors: problems(frame.errors, redact) };
     case 'not_identified':
     case 'invalid_json':
     case 'unknown_message_type':
       return { kind: 'protocol_error', error };
     default:
-      return { kind: 'hub_error', error: text(error) || 'unknown error' };
+      return { kind: 'hub_error', error: text(error, redact) || 'unknown error' };
   }
 }
 
-/** parseHubMessage narrows one inbound frame. Binary, non-JSON and unknown frames become `ignored`. */
-export function parseHubMessage(data: RawData, isBinary: boolean): HubMessage {
+/**
+ * parseHubMessage narrows one inbound frame. Binary, non-JSON and unknown frames become `ignored`. Every string
+ * taken from the frame is passed through `redact`, so what it returns is safe to log.
+ */
+export function parseHubMessage(data: RawData, isBinary: boolean, redact: Redact): HubMessage {
   if (isBinary) return { kind: 'ignored', reason: 'binary frame' };
   const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
   let frame: unknown;
@@ -77,14 +92,16 @@ export function parseHubMessage(data: RawData, isBinary: boolean): HubMessage {
     case 'pong':
       return { kind: 'pong' };
     case 'rate_limited': {
+      // A negative or non-numeric value counts as absent (the default applies); a huge one is capped.
       const ms = count(f.retry_after_ms);
-      return { kind: 'rate_limited', retryAfterMs: ms === null || ms < 0 ? undefined : ms };
+      const retryAfterMs = ms === null || ms < 0 ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+      return { kind: 'rate_limited', retryAfterMs, tier: text(f.tier, redact) };
     }
     case 'rate_limit_warning':
-      return { kind: 'rate_limit_warning', tier: text(f.tier), remaining: count(f.remaining), capacity: count(f.capacity) };
+      return { kind: 'rate_limit_warning', tier: text(f.tier, redact), remaining: count(f.remaining), capacity: count(f.capacity) };
     case 'error':
-      return narrowError(f);
+      return narrowError(f, redact);
     default:
-      return { kind: 'ignored', reason: typeof f.type === 'string' ? `type "${text(f.type)}"` : 'no type' };
+      return { kind: 'ignored', reason: typeof f.type === 'string' ? `type "${text(f.type, redact)}"` : 'no type' };
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
 import { AGENT, TOKEN, report, stopSignal, waitFor, useHarness } from './helpers.js';
 
-const { connected, fakeHub, track } = useHarness();
+const { connected, fakeHub, track, onCleanup } = useHarness();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('websocket transport: hub answers', () => {
   it('holds everything for retry_after_ms when rate limited, then resends the refused report first', async () => {
@@ -27,6 +28,28 @@ describe('websocket transport: hub answers', () => {
     await waitFor(() => fake.reports().length === 4, 2000, 'resend');
     expect(fake.reports().map((f) => f.timestamp)).toEqual([1000, 2000, 2000, 3000]);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(280);
+  });
+
+  it('caps a huge retry_after_ms at 60 s: no hold of days, no setTimeout overflow releasing it at once (BUG 3)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    onCleanup(() => process.off('warning', onWarning));
+    for (const huge of [2_000_000_000, 1e12]) {
+      const fake = await fakeHub({
+        onFrame: (f, conn) => void (f.type === 'resource_report' && f.timestamp === 1 && conn.send({ type: 'rate_limited', retry_after_ms: huge })),
+      });
+      const t = await connected({ url: fake.url });
+      t.transport.send(report(1));
+      await waitFor(() => t.entries().some((e) => /rate limited/.test(e.msg)), 2000, 'rate_limited');
+      await sleep(300);
+      expect(t.entries().find((e) => /rate limited/.test(e.msg))!.retry_after_ms).toBe(60_000);
+      // Still on hold: the refused report is waiting, not resent (an overflowed timer fires after 1 ms).
+      expect(fake.reports()).toHaveLength(1);
+      expect(t.status()).toMatchObject({ buffered: 1 });
+      t.transport.dispose?.();
+    }
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
   });
 
   it('stop() waits out a rate-limit hold (within its signal), flushes, then closes with 1000', async () => {
@@ -107,6 +130,28 @@ describe('websocket transport: hub answers', () => {
     expect(at(40, /protocol error: not_identified/)).toHaveLength(1);
     expect(at(40, /Hub reported an error/)).toHaveLength(1);
     expect(at(50, /Hub rejected a frame/)[0]).toMatchObject({ message_type: 'resource_report', field: 'cpu_percent', error: 'wrong_type' });
+  });
+
+  it('redacts the URL password and the token wherever the hub echoes them (BUG 6)', async () => {
+    const PW = 'urlpw-LEAK-9137';
+    const fake = await fakeHub({
+      onFrame: (f, conn) => {
+        if (f.type !== 'identify') return;
+        conn.send({ type: 'identified' });
+        conn.send({ type: `x ${PW}` });
+        conn.send({ type: 'rate_limit_warning', tier: PW });
+        conn.send({ type: 'rate_limited', retry_after_ms: 10, tier: `${PW} ${TOKEN}` });
+        conn.send({ type: 'error', error: 'validation_failed', message_type: PW, errors: [{ field: PW, error: TOKEN, detail: PW }] });
+        conn.send({ type: 'error', error: `odd ${PW}` });
+        conn.send({ type: 'error', error: 'not_identified' });
+        return true;
+      },
+    });
+    const t = await connected({ url: fake.url.replace('ws://', `ws://bob:${PW}@`) });
+    await waitFor(() => t.entries().some((e) => /protocol error/.test(e.msg)), 2000, 'frames handled');
+    expect(t.lines.filter((l) => l.includes(PW) || l.includes(TOKEN))).toEqual([]);
+    expect(t.entries().find((e) => e.msg === 'Hub rejected a frame')).toMatchObject({ message_type: '[redacted]', field: '[redacted]', error: '[redacted]' });
+    expect(t.entries().find((e) => e.msg === 'Hub rate limit warning')).toMatchObject({ tier: '[redacted]' });
   });
 
   it('survives an oversized frame: the socket closes with 1009 and the transport reconnects', async () => {

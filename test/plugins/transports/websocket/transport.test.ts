@@ -48,6 +48,18 @@ describe('websocket transport: handshake and delivery', () => {
     expect(typeof t.status().last_sent_at).toBe('number');
   });
 
+  it('ignores an "identified" that comes before our identify frame, so reports never go first (BUG 5)', async () => {
+    const fake = hub(await startFakeHub({ onConnection: (conn) => conn.send({ type: 'identified' }) })) as FakeHub;
+    const t = await build({ url: fake.url }, { identify: async () => (await new Promise((r) => setTimeout(r, 200)), {}) });
+    onCleanup(() => t.transport.dispose?.());
+    t.transport.send(report(1));
+    t.transport.start?.();
+    await waitFor(() => fake.reports().length === 1, 3000, 'the report after the real "identified"');
+    expect(fake.conns[0]!.frames[0]!.type).toBe('identify');
+    expect(fake.conns).toHaveLength(1);
+    expect(t.entries().filter((e) => e.level === 40 && /"identified" that came before our identify/.test(e.msg))).toHaveLength(1);
+  });
+
   it('passes the dev hub strict validation (no validation_failed) and gets its reports printed', async () => {
     const printed: string[] = [];
     const dev = hub(await startDevHub({ port: 0, token: TOKEN, print: (l) => printed.push(l) })) as DevHub;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { registerSecrets } from '../../../../src/cli/setup.js';
+import type { SidecarConfig } from '../../../../src/core/config/sidecar-config.js';
+import { SecretScrubber } from '../../../../src/core/logger.js';
 import { cooldownMs, createBackoff } from '../../../../src/plugins/transports/websocket/backoff.js';
 import { parseHubMessage } from '../../../../src/plugins/transports/websocket/hub-messages.js';
 import { createRedactor, safeUrl } from '../../../../src/plugins/transports/websocket/redact.js';
@@ -44,19 +47,41 @@ describe('ReportBuffer', () => {
 });
 
 describe('parseHubMessage', () => {
-  const text = (v: unknown) => parseHubMessage(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), false);
+  const text = (v: unknown) => parseHubMessage(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), false, (s) => s);
   it('narrows the frames a collector acts on and ignores the rest', () => {
     expect(text({ type: 'identified', agent_id: 'a' })).toEqual({ kind: 'identified' });
     expect(text({ type: 'pong', timestamp: 1 })).toEqual({ kind: 'pong' });
-    expect(text({ type: 'rate_limited', retry_after_ms: 250 })).toEqual({ kind: 'rate_limited', retryAfterMs: 250 });
-    expect(text({ type: 'rate_limited', retry_after_ms: '250' })).toEqual({ kind: 'rate_limited', retryAfterMs: undefined });
+    expect(text({ type: 'rate_limited', retry_after_ms: 250, tier: 'normal' })).toEqual({ kind: 'rate_limited', retryAfterMs: 250, tier: 'normal' });
+    expect(text({ type: 'rate_limited', retry_after_ms: '250' })).toEqual({ kind: 'rate_limited', retryAfterMs: undefined, tier: '' });
+    expect(text({ type: 'rate_limited', retry_after_ms: -5 })).toMatchObject({ retryAfterMs: undefined });
     expect(text({ type: 'error', error: 'token_agent_mismatch' })).toEqual({ kind: 'auth_error', error: 'token_agent_mismatch' });
     expect(text({ type: 'error', error: 'invalid_json' })).toEqual({ kind: 'protocol_error', error: 'invalid_json' });
     expect(text({ type: 'error', error: 'validation_failed', message_type: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd', value: 'x' }, 7] }))
       .toEqual({ kind: 'validation_failed', messageType: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd' }] });
     expect(text('{"type":"task_assign"}')).toEqual({ kind: 'ignored', reason: 'type "task_assign"' });
     expect(text('garbage')).toEqual({ kind: 'ignored', reason: 'not JSON' });
-    expect(parseHubMessage(Buffer.from([1, 2]), true)).toEqual({ kind: 'ignored', reason: 'binary frame' });
+    expect(parseHubMessage(Buffer.from([1, 2]), true, (s) => s)).toEqual({ kind: 'ignored', reason: 'binary frame' });
+  });
+
+  it('caps retry_after_ms at 60 s (BUG 3: a hub could hold sending for days, or overflow setTimeout)', () => {
+    for (const huge of [60_001, 2_000_000_000, 1e12, Number.MAX_VALUE]) {
+      expect(text({ type: 'rate_limited', retry_after_ms: huge })).toMatchObject({ retryAfterMs: 60_000 });
+    }
+    expect(text({ type: 'rate_limited', retry_after_ms: 0 })).toMatchObject({ retryAfterMs: 0 });
+  });
+
+  it('redacts every string it takes from the frame, before cutting it to length (BUG 6)', () => {
+    const redact = createRedactor('tok-secret-1', 'ws://u:pw-secret-2@hub/ws');
+    const parse = (v: unknown) => JSON.stringify(parseHubMessage(Buffer.from(JSON.stringify(v)), false, redact));
+    const echoed = [
+      { type: 'x tok-secret-1' },
+      { type: 'rate_limited', tier: 'pw-secret-2' },
+      { type: 'rate_limit_warning', tier: 'pw-secret-2' },
+      { type: 'error', error: 'something pw-secret-2' },
+      { type: 'error', error: 'validation_failed', message_type: 'pw-secret-2', errors: [{ field: 'tok-secret-1', error: 'pw-secret-2', detail: 'tok-secret-1' }] },
+      { type: 'error', error: `${'x'.repeat(195)}pw-secret-2` },
+    ];
+    for (const frame of echoed) expect(parse(frame)).not.toMatch(/secret|pw-se/);
   });
 });
 
@@ -65,6 +90,19 @@ describe('redaction', () => {
     expect(safeUrl('wss://u:p%40ss@hub:4000/ws?x=1')).toBe('wss://hub:4000/ws?x=1');
     const redact = createRedactor('tok123', 'ws://u:p%40ss@hub/ws');
     expect(redact('a tok123 b p@ss c p%40ss')).toBe('a [redacted] b [redacted] c [redacted]');
+  });
+
+  it('registerSecrets gives the CLI scrubber the password of every URL option, as written and decoded (BUG 6)', () => {
+    const config = {
+      collectors: [{ plugin: 'ollama-vram', options: { ollama_url: 'http://o:olla-pw-42@host:11434', timeout_ms: 1000 } }],
+      transports: [{ plugin: 'websocket', options: { url: 'ws://bob:p%40ss-word@hub/ws', token: 'tok-abcdef' } }],
+    } as unknown as SidecarConfig;
+    const scrubber = new SecretScrubber();
+    registerSecrets(config, scrubber);
+    expect(scrubber.scrub('p%40ss-word p@ss-word olla-pw-42 tok-abcdef bob')).toBe('[REDACTED] [REDACTED] [REDACTED] [REDACTED] bob');
+    const malformed = new SecretScrubber();
+    registerSecrets({ collectors: [], transports: [{ plugin: 'websocket', options: { url: 'ws://u:bad%zz-pw@hub/ws' } }] } as unknown as SidecarConfig, malformed);
+    expect(malformed.scrub('bad%zz-pw')).toBe('[REDACTED]');
   });
 });
 
