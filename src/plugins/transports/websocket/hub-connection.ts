@@ -2,12 +2,16 @@ import WebSocket from 'ws';
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { WebsocketOptions } from './config.js';
 import { parseHubMessage, type HubMessage } from './hub-messages.js';
+import { Receipts } from './receipts.js';
 
 /** HubConnectionHooks are how one connection tells the transport what happened. */
 export interface HubConnectionHooks {
   opened(): void;
   identified(): void;
-  rateLimited(retryAfterMs: number | undefined): void;
+  /** settled: the hub has handled the report last written, and did not refuse it (see Receipts). */
+  settled(): void;
+  /** rateLimited: the hub refused a frame; `refusedReport` says it was the report in flight. */
+  rateLimited(retryAfterMs: number | undefined, refusedReport: boolean): void;
   /** closed is called exactly once; `error` is the (redacted) socket error that preceded it, if any. */
   closed(code: number, reason: string, error: string | undefined): void;
 }
@@ -36,18 +40,19 @@ export const MAX_SOCKET_BACKLOG_BYTES = 256 * 1024;
 
 /**
  * HubConnection is one WebSocket to the hub: it sends `identify` on open, pings while identified, watches for
- * pongs and for the `identified` answer, and narrows hub frames. The transport owns reconnecting.
+ * pongs and for the `identified` answer, and narrows hub frames. Reports go one at a time, each followed by a
+ * receipt ping (Receipts). The transport owns reconnecting.
  */
 export class HubConnection {
   readonly #ws: WebSocket;
   readonly #abort = new AbortController();
   readonly #closed: Promise<void>;
+  readonly #receipts: Receipts;
   #identifySent = false;
   #identified = false;
   #lastError: string | undefined;
   #identifyTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
-  #pongTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly setup: HubConnectionSetup,
@@ -55,6 +60,10 @@ export class HubConnection {
   ) {
     const { handshake_timeout_ms: handshakeTimeout, max_payload_bytes: maxPayload } = setup.options;
     const tls = setup.ca ? { ca: setup.ca } : {};
+    this.#receipts = new Receipts(setup.options.pong_timeout_ms, () => {
+      setup.logger.warn(`No pong within ${setup.options.pong_timeout_ms} ms; reconnecting`);
+      this.terminate();
+    });
     this.#ws = new WebSocket(setup.url, { handshakeTimeout, maxPayload, followRedirects: false, ...tls });
     this.#closed = new Promise((resolve) => this.#ws.once('close', () => resolve()));
     this.#ws.on('error', (err) => (this.#lastError = setup.redact(err.message.split('\n')[0] || err.name)));
@@ -68,10 +77,22 @@ export class HubConnection {
     return this.#identified;
   }
 
+  /** awaitingReceipt is true while the report last written waits for the answer to its receipt ping. */
+  get awaitingReceipt(): boolean {
+    return this.#receipts.awaiting;
+  }
+
   /** send writes one frame if the socket is open and not backed up; false otherwise. */
   send(frame: string): boolean {
     if (this.#ws.readyState !== WebSocket.OPEN || this.#ws.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) return false;
     this.#ws.send(frame);
+    return true;
+  }
+
+  /** sendReport writes a report frame and its receipt ping; false when an earlier report awaits its receipt or send fails. */
+  sendReport(frame: string): boolean {
+    if (this.#receipts.awaiting || !this.send(frame)) return false;
+    this.#writePing(true);
     return true;
   }
 
@@ -115,11 +136,16 @@ export class HubConnection {
         this.#pingTimer = setInterval(() => this.#ping(), this.setup.options.ping_interval_ms);
         return this.hooks.identified();
       case 'pong':
-        clearTimeout(this.#pongTimer);
-        this.#pongTimer = undefined;
+        if (this.#receipts.answered()) this.hooks.settled();
         return;
-      case 'rate_limited':
-        return this.hooks.rateLimited(message.retryAfterMs);
+      case 'rate_limited': {
+        // Tier `light` is the hub's tier for pings: a ping was refused, which answers it. Any other refusal is
+        // the report in flight, if there is one.
+        let refusedReport = false;
+        if (message.tier !== 'light') refusedReport = this.#receipts.refused();
+        else if (this.#receipts.answered()) this.hooks.settled();
+        return this.hooks.rateLimited(message.retryAfterMs, refusedReport);
+      }
       case 'rate_limit_warning':
         return void logger.debug({ tier: message.tier, remaining: message.remaining, capacity: message.capacity }, 'Hub rate limit warning');
       case 'auth_error':
@@ -140,17 +166,23 @@ export class HubConnection {
   }
 
   #ping(): void {
-    if (this.setup.isHeld() || !this.send(PING) || this.#pongTimer) return;
-    this.#pongTimer = setTimeout(() => {
-      this.setup.logger.warn(`No pong within ${this.setup.options.pong_timeout_ms} ms; reconnecting`);
-      this.terminate();
-    }, this.setup.options.pong_timeout_ms);
+    if (!this.setup.isHeld()) this.#writePing();
+  }
+
+  /**
+   * writePing writes a ping even when the socket is backed up: a hub that stopped reading is found out by the
+   * missing answer (then the connection is terminated and made again), which a skipped ping would never show.
+   */
+  #writePing(receipt = false): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#ws.send(PING);
+    this.#receipts.pinged(receipt);
   }
 
   #onClose(code: number, reason: string): void {
     clearTimeout(this.#identifyTimer);
     clearInterval(this.#pingTimer);
-    clearTimeout(this.#pongTimer);
+    this.#receipts.clear();
     this.#identified = false;
     this.#abort.abort();
     this.hooks.closed(code, reason, this.#lastError);

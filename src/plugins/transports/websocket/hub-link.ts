@@ -17,7 +17,10 @@ export interface HubLinkSetup {
   readonly safeUrl: string;
   readonly isHeld: () => boolean;
   readonly identified: () => void;
-  readonly rateLimited: (retryAfterMs: number) => void;
+  /** settled: the report last written was handled by the hub and not refused. */
+  readonly settled: () => void;
+  /** rateLimited: hold for `retryAfterMs` (1000 when the hub gave none); `refusedReport`: resend the one in flight. */
+  readonly rateLimited: (retryAfterMs: number, refusedReport: boolean) => void;
 }
 
 /**
@@ -68,7 +71,8 @@ export class HubLink {
         {
           opened: () => void (this.#closing || (this.#state = 'identifying')),
           identified: () => this.#onIdentified(),
-          rateLimited: (ms) => setup.rateLimited(ms ?? 1000),
+          settled: () => setup.settled(),
+          rateLimited: (ms, refusedReport) => setup.rateLimited(ms ?? 1000, refusedReport),
           closed: (code, reason, error) => this.#onClosed(code, reason, error),
         },
       );

@@ -5,13 +5,13 @@ import { ReportBuffer } from './report-buffer.js';
 /**
  * Outbox holds the reports not yet written to the hub, in timestamp order. It drops (and counts) a report older
  * than the newest one accepted, so the hub never sees time go backwards, and the oldest ones when the buffer is
- * full, warning once per outage with the count. It also remembers the last report written, which is the one a
- * `rate_limited` answer refers to.
+ * full, warning once per outage with the count. It also remembers the report in flight (written, not yet
+ * confirmed by its receipt), which is the one a `rate_limited` answer refers to.
  */
 export class Outbox {
   readonly #buffer: ReportBuffer<ResourceReport>;
   #newest = Number.NEGATIVE_INFINITY;
-  #lastWritten: ResourceReport | undefined;
+  #inFlight: ResourceReport | undefined;
   #dropped = 0;
   #outageDropped = 0;
   #staleWarned = false;
@@ -54,16 +54,21 @@ export class Outbox {
     return this.#buffer.peek();
   }
 
-  /** written removes the next report after it was handed to the socket, and remembers it. */
+  /** written removes the next report after it was handed to the socket, and remembers it as in flight. */
   written(): void {
-    this.#lastWritten = this.#buffer.shift();
+    this.#inFlight = this.#buffer.shift();
   }
 
-  /** requeueRefused puts the last written report back at the front, once; true when there was one. */
+  /** confirmed forgets the report in flight: the hub handled it without refusing it. */
+  confirmed(): void {
+    this.#inFlight = undefined;
+  }
+
+  /** requeueRefused puts the report in flight back at the front, once; true when there was one. */
   requeueRefused(): boolean {
-    const refused = this.#lastWritten;
+    const refused = this.#inFlight;
     if (!refused) return false;
-    this.#lastWritten = undefined;
+    this.#inFlight = undefined;
     if (this.#buffer.unshift(refused) !== undefined) this.#countOverflow();
     return true;
   }

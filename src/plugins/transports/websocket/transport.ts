@@ -17,12 +17,21 @@ export interface WebsocketDeps {
 }
 
 /**
+ * DRAIN_GAP_MS paces a backlog (after an outage, or reports coming faster than the hub answers): the next
+ * report goes this long after the previous one was confirmed, so at most 20 a second, not a burst.
+ */
+export const DRAIN_GAP_MS = 50;
+
+/**
  * WebsocketTransport delivers reports to the hub: identify first, reports only once identified (buffered until
- * then, oldest first), rate-limit holds, reconnects (HubLink). `send` never waits on the network.
+ * then, oldest first), one at a time (each confirmed by its receipt ping before the next, see Receipts), paced
+ * while draining a backlog, rate-limit holds with the refused report resent, reconnects (HubLink). `send`
+ * never waits on the network.
  */
 export class WebsocketTransport implements Transport {
   readonly #outbox: Outbox;
   readonly #hold = new Hold(() => this.#pump());
+  readonly #pace = new Hold(() => this.#pump());
   readonly #link: HubLink;
   readonly #now: () => number;
   readonly #safeUrl: string;
@@ -30,6 +39,8 @@ export class WebsocketTransport implements Transport {
   #stopping = false;
   #sent = 0;
   #lastSentAt: number | null = null;
+  /** #limited: rate limited since the queue was last empty; later refusals in the same drain log at debug. */
+  #limited = false;
 
   constructor(
     private readonly ctx: TransportContext<WebsocketOptions>,
@@ -47,7 +58,8 @@ export class WebsocketTransport implements Transport {
       safeUrl: this.#safeUrl,
       isHeld: () => this.#hold.active,
       identified: () => this.#pump(),
-      rateLimited: (ms) => this.#onRateLimited(ms),
+      settled: () => this.#onSettled(),
+      rateLimited: (ms, refusedReport) => this.#onRateLimited(ms, refusedReport),
     });
   }
 
@@ -73,6 +85,7 @@ export class WebsocketTransport implements Transport {
     if (this.#link.ready) await this.#hold.ended(signal);
     this.#pump(true);
     this.#hold.clear();
+    this.#pace.clear();
     await this.#link.close(1000, 'sidecar stopping', signal);
     this.#outbox.endOutage();
     const left = this.#outbox.buffered;
@@ -101,20 +114,40 @@ export class WebsocketTransport implements Transport {
   dispose(): void {
     this.#stopping = true;
     this.#hold.clear();
+    this.#pace.clear();
     this.#link.dispose();
   }
 
-  #onRateLimited(wait: number): void {
-    const requeued = this.#outbox.requeueRefused();
-    this.ctx.logger.warn({ retry_after_ms: wait, requeued }, `Hub rate limited us; holding all frames for ${wait} ms`);
+  /** onSettled: the report in flight was accepted; the next one waits DRAIN_GAP_MS. */
+  #onSettled(): void {
+    this.#outbox.confirmed();
+    if (this.#stopping) return;
+    if (this.#outbox.buffered > 0) this.#pace.start(DRAIN_GAP_MS);
+    else this.#limited = false;
+  }
+
+  /**
+   * onRateLimited holds all sending for `wait` ms. When the refused frame was the report in flight, it goes back
+   * to the front of the queue (resent first after the hold) and no longer counts as sent.
+   */
+  #onRateLimited(wait: number, refusedReport: boolean): void {
+    const requeued = refusedReport && this.#outbox.requeueRefused();
+    if (requeued) this.#sent--;
+    const level = this.#limited ? 'debug' : 'warn';
+    this.#limited = true;
+    this.ctx.logger[level]({ retry_after_ms: wait, requeued }, `Hub rate limited us; holding all frames for ${wait} ms`);
     this.#hold.start(wait);
   }
 
-  /** pump writes queued reports while identified and not on hold; `final` lets stop() flush after stopping. */
+  /**
+   * pump writes queued reports while identified and not on hold: one at a time, the next once the previous is
+   * confirmed and the pace allows. `final` lets stop() flush everything at once after stopping.
+   */
   #pump(final = false): void {
     const conn = this.#link.ready;
     if (!conn || this.#hold.active || (this.#stopping && !final)) return;
     for (let report = this.#outbox.peek(); report; report = this.#outbox.peek()) {
+      if (!final && (conn.awaitingReceipt || this.#pace.active)) return;
       let frame: string;
       try {
         frame = JSON.stringify({ ...report, protocol_version: 1 });
@@ -123,7 +156,8 @@ export class WebsocketTransport implements Transport {
         this.ctx.logger.error({ error: describeError(err) }, 'Dropped a report that cannot be serialised');
         continue;
       }
-      if (!conn.send(frame)) return;
+      // At stop nothing can be resent any more, so the rest goes at once, without receipts.
+      if (!(final ? conn.send(frame) : conn.sendReport(frame))) return;
       this.#outbox.written();
       this.#sent++;
       this.#lastSentAt = this.#now();

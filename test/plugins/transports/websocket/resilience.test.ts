@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
-import { AGENT, TOKEN, report, stopSignal, waitFor, useHarness } from './helpers.js';
+import { AGENT, TOKEN, report, startFakeHub, stopSignal, waitFor, useHarness } from './helpers.js';
 
 const { connected, fakeHub, track, onCleanup } = useHarness();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,6 +30,38 @@ describe('websocket transport: hub answers', () => {
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(280);
   });
 
+  it('resends every report the hub refuses in the middle of a flush, in order, counting each once (BUG 11)', async () => {
+    const probe = await startFakeHub();
+    const port = probe.port;
+    await probe.close();
+    const t = await connected({ url: `ws://127.0.0.1:${port}/ws` });
+    for (let ts = 1; ts <= 5; ts++) t.transport.send(report(ts));
+    // The hub's limiter refuses reports 2 and 3 of the burst (each answered rate_limited) and accepts the rest.
+    const accepted: number[] = [];
+    const refused = new Set<number>();
+    const fake = await fakeHub({
+      port,
+      onFrame: (f, conn) => {
+        if (f.type !== 'resource_report') return;
+        const ts = f.timestamp as number;
+        if ((ts === 2 || ts === 3) && !refused.has(ts)) {
+          refused.add(ts);
+          conn.send({ type: 'rate_limited', retry_after_ms: 100 });
+          return true;
+        }
+        accepted.push(ts);
+      },
+    });
+    await waitFor(() => accepted.length >= 5, 5000, 'every report accepted');
+    await sleep(100);
+    // Before: only the last report written was requeued, so 2 was lost (and counted as sent).
+    expect(accepted).toEqual([1, 2, 3, 4, 5]);
+    expect(fake.reports().map((f) => f.timestamp)).toEqual([1, 2, 2, 3, 3, 4, 5]);
+    expect(t.status()).toMatchObject({ sent: 5, buffered: 0, dropped: 0 });
+    // One warning for the drain; the second refusal is a debug line.
+    expect(t.entries().filter((e) => /rate limited/.test(e.msg)).map((e) => e.level)).toEqual([40, 20]);
+  });
+
   it('caps a huge retry_after_ms at 60 s: no hold of days, no setTimeout overflow releasing it at once (BUG 3)', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
@@ -46,7 +78,7 @@ describe('websocket transport: hub answers', () => {
       expect(t.entries().find((e) => /rate limited/.test(e.msg))!.retry_after_ms).toBe(60_000);
       // Still on hold: the refused report is waiting, not resent (an overflowed timer fires after 1 ms).
       expect(fake.reports()).toHaveLength(1);
-      expect(t.status()).toMatchObject({ buffered: 1 });
+      expect(t.status()).toMatchObject({ sent: 0, buffered: 1 });
       t.transport.dispose?.();
     }
     expect(warnings).not.toContain('TimeoutOverflowWarning');

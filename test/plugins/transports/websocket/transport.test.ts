@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../../../src/hub/dev-hub.js';
+import { DRAIN_GAP_MS } from '../../../../src/plugins/transports/websocket/transport.js';
 import { AGENT, TOKEN, build, linesWithSecret, report, startFakeHub, stopSignal, waitFor, useHarness, type FakeHub } from './helpers.js';
 
 const { connected, track: hub, onCleanup } = useHarness();
@@ -58,6 +59,21 @@ describe('websocket transport: handshake and delivery', () => {
     expect(fake.conns[0]!.frames[0]!.type).toBe('identify');
     expect(fake.conns).toHaveLength(1);
     expect(t.entries().filter((e) => e.level === 40 && /"identified" that came before our identify/.test(e.msg))).toHaveLength(1);
+  });
+
+  it('drains a backlog one report at a time: each followed by a receipt ping, the next one DRAIN_GAP_MS after its answer', async () => {
+    const probe = await startFakeHub();
+    const port = probe.port;
+    await probe.close();
+    const t = await connected({ url: `ws://127.0.0.1:${port}/ws` });
+    for (let ts = 1; ts <= 4; ts++) t.transport.send(report(ts * 1000));
+    const at: number[] = [];
+    const fake = hub(await startFakeHub({ port, onFrame: (f) => void (f.type === 'resource_report' && at.push(Date.now())) })) as FakeHub;
+    await waitFor(() => fake.reports().length === 4, 3000, 'the backlog');
+    await waitFor(() => fake.conns[0]!.frames.length === 9, 2000, 'the last receipt ping');
+    expect(fake.conns[0]!.frames.map((f) => f.type)).toEqual(['identify', ...Array(4).fill(['resource_report', 'ping']).flat()]);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(DRAIN_GAP_MS - 5);
+    expect(t.status()).toMatchObject({ sent: 4, buffered: 0 });
   });
 
   it('passes the dev hub strict validation (no validation_failed) and gets its reports printed', async () => {

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { registerSecrets } from '../../../../src/cli/setup.js';
 import type { SidecarConfig } from '../../../../src/core/config/sidecar-config.js';
 import { SecretScrubber } from '../../../../src/core/logger.js';
 import { cooldownMs, createBackoff } from '../../../../src/plugins/transports/websocket/backoff.js';
 import { parseHubMessage } from '../../../../src/plugins/transports/websocket/hub-messages.js';
+import { Receipts } from '../../../../src/plugins/transports/websocket/receipts.js';
 import { createRedactor, safeUrl } from '../../../../src/plugins/transports/websocket/redact.js';
 import { ReportBuffer } from '../../../../src/plugins/transports/websocket/report-buffer.js';
 import { parseOptions } from './helpers.js';
@@ -82,6 +83,60 @@ describe('parseHubMessage', () => {
       { type: 'error', error: `${'x'.repeat(195)}pw-secret-2` },
     ];
     for (const frame of echoed) expect(parse(frame)).not.toMatch(/secret|pw-se/);
+  });
+});
+
+describe('Receipts', () => {
+  it('confirms a report once the ping written after it is answered (answers come in order)', () => {
+    const r = new Receipts(1000, () => expect.unreachable());
+    r.pinged(); // an interval ping, written before the report
+    r.pinged(true); // the report's receipt
+    expect(r.awaiting).toBe(true);
+    expect(r.answered()).toBe(false); // the earlier ping's pong
+    expect(r.awaiting).toBe(true);
+    expect(r.answered()).toBe(true); // the receipt's pong
+    expect(r.answered()).toBe(false); // an unsolicited pong
+    r.clear();
+  });
+
+  it('names the report in flight as the refused frame; with none in flight a refusal answers a ping', () => {
+    const r = new Receipts(1000, () => expect.unreachable());
+    r.pinged(true);
+    expect(r.refused()).toBe(true);
+    expect(r.awaiting).toBe(false);
+    expect(r.answered()).toBe(false); // the receipt's pong still comes; nothing left to confirm
+    r.pinged();
+    expect(r.refused()).toBe(false);
+    r.pinged(true);
+    expect(r.answered()).toBe(true); // the refused ping counted as answered, so this pong is the receipt's
+    r.clear();
+  });
+
+  it('reports a ping left unanswered for the timeout (timed afresh after each answer while pings are open)', () => {
+    vi.useFakeTimers();
+    try {
+      let timedOut = 0;
+      const r = new Receipts(100, () => timedOut++);
+      r.pinged();
+      vi.advanceTimersByTime(60);
+      r.pinged(true);
+      r.answered();
+      vi.advanceTimersByTime(99);
+      expect(timedOut).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(timedOut).toBe(1);
+      const answered = new Receipts(100, () => timedOut++);
+      answered.pinged(true);
+      expect(answered.answered()).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(timedOut).toBe(1);
+      answered.pinged();
+      answered.clear();
+      vi.advanceTimersByTime(1000);
+      expect(timedOut).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
