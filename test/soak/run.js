@@ -510,7 +510,7 @@ async function main() {
     `              accepted ${unique.length} unique (+${duplicates} duplicates), timestamps backwards ${backwards}`,
     `              dropped on overflow ${logs.overflowDropped} (${logs.overflowWarnings} outage warnings), refused by rate limit ${hub.refused.length} of which never resent ${refusedLost}, undelivered at stop ${logs.undeliveredAtStop}`,
     `              lost in flight (the remainder) ${inFlight}, for ${closes} connections the hub dropped`,
-    `              transport status before stop: ${lastTransport ? `sent ${lastTransport.sent} (frames, resends included), dropped ${lastTransport.dropped}, buffered ${lastTransport.buffered}, reconnects ${lastTransport.reconnects}` : 'not available'}; hub frames seen ${hub.accepted.length + hub.refused.length}`,
+    `              transport status before stop: ${lastTransport ? `sent ${lastTransport.sent} (reports the hub took; a resend counts once), dropped ${lastTransport.dropped}, buffered ${lastTransport.buffered}, reconnects ${lastTransport.reconnects}` : 'not available'}; hub frames seen ${hub.accepted.length + hub.refused.length}`,
     failures.length ? `FAIL\n${failures.map((f) => `  - ${f}`).join('\n')}` : 'PASS',
   ];
   console.log(lines.join('\n'));
