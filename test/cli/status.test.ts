@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,11 +52,15 @@ describe('sidecar status against a running daemon', () => {
     await writeFile(config, JSON.stringify({ agent: { id: 'st', initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
     const daemon = startCli(['run', '--config', config, '--status-file', statusFile]);
     const done = finished(daemon);
-    await waitForLines(daemon, 2);
-    const healthy = await runCli(['status', '--status-file', statusFile]);
+    let healthy;
+    try {
+      await waitForLines(daemon, 2);
+      healthy = await runCli(['status', '--status-file', statusFile]);
+    } finally {
+      daemon.kill('SIGTERM');
+    }
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/^healthy; agent st; \d+ reports, last report \d+ s ago; stdout \(sent \d+\); all collectors ok\n$/);
-    daemon.kill('SIGTERM');
     expect((await done).code).toBe(0);
     const stopped = await runCli(['status', '--status-file', statusFile, '--json']);
     expect(stopped.code).toBe(1);
@@ -70,12 +74,23 @@ describe('sidecar status against a running daemon', () => {
     await writeFile(config, JSON.stringify({ agent: { id: agent, initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
     const daemon = startCli(['run', '--config', config]);
     const done = finished(daemon);
-    await waitForLines(daemon, 1);
-    const healthy = await runCli(['status', '--config', config, '--json']);
-    daemon.kill('SIGTERM');
-    await done;
+    let healthy;
+    try {
+      await waitForLines(daemon, 1);
+      healthy = await runCli(['status', '--config', config, '--json']);
+    } finally {
+      daemon.kill('SIGTERM');
+      await done;
+      await rm(path.join(tmpdir(), `sidecar-${agent}.status.json`), { force: true });
+    }
     expect(healthy.code).toBe(0);
     expect(JSON.parse(healthy.stdout)).toMatchObject({ healthy: true, status: { runtime: { agentId: agent } } });
+  });
+
+  it('says unhealthy with exit 1, never 2, when the config cannot be read', async () => {
+    const { code, stdout } = await runCli(['status', '--config', '/nonexistent/plugins.json']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^unhealthy: cannot find the status file: \/nonexistent\/plugins.json: file not found/);
   });
 
   it('says unhealthy with exit 1 when there is no status file', async () => {

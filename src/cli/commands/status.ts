@@ -63,10 +63,18 @@ async function locateStatusFile(opts: StatusOptions): Promise<string> {
 
 /**
  * statusCommand reads the status file `sidecar run` keeps and prints a verdict: exit 0 when healthy, 1 when
- * not (no file, stale, stopped, or not identified), for a container HEALTHCHECK or a monitoring probe.
+ * not (no file, stale, stopped, not identified, or a config it cannot read), for a container HEALTHCHECK.
  */
 export async function statusCommand(opts: StatusOptions): Promise<void> {
-  const file = await locateStatusFile(opts);
+  let file: string;
+  try {
+    file = await locateStatusFile(opts);
+  } catch (err) {
+    // A health check answers 0 or 1 only (Docker reserves 2): a config it cannot read is "unhealthy".
+    process.stdout.write(`unhealthy: cannot find the status file: ${(err as Error).message.split('\n').join('; ')}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let doc: StatusDocument;
   try {
     doc = JSON.parse(await readFile(file, 'utf8')) as StatusDocument;
