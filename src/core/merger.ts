@@ -43,13 +43,18 @@ export function sanitizeValue(value: unknown, budget: Budget = { left: MAX_VALUE
       return value;
     case 'object': {
       if (value === null || ancestors.length >= MAX_DEPTH || ancestors.includes(value)) return null;
-      const inner = [...ancestors, value];
-      if (Array.isArray(value)) return value.map((item) => sanitizeValue(item, budget, inner));
       const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) return null;
-      const out: Record<string, FieldValue> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = sanitizeValue(item, budget, inner);
-      return out;
+      if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
+      // One ancestors stack for the whole walk (pushed and popped), not a copy per nested object.
+      ancestors.push(value);
+      try {
+        if (Array.isArray(value)) return value.map((item) => sanitizeValue(item, budget, ancestors));
+        const out: Record<string, FieldValue> = {};
+        for (const [key, item] of Object.entries(value)) out[key] = sanitizeValue(item, budget, ancestors);
+        return out;
+      } finally {
+        ancestors.pop();
+      }
     }
     default:
       return null;

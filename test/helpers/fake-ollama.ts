@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { closeAll, serve } from './http-server.js';
 
 /** FIXTURES holds the Ollama sample responses (copies of the shared fixtures). */
 export const FIXTURES = fileURLToPath(new URL('../fixtures/ollama/', import.meta.url));
 
-/** readFixture returns one shared fixture's text. */
+/** readFixture returns one fixture's text. */
 export function readFixture(name: string): string {
   return readFileSync(`${FIXTURES}${name}`, 'utf8');
 }
@@ -16,28 +15,17 @@ export interface FakeOllama {
   readonly url: string;
   /** psBody is what /api/ps answers next. */
   psBody: string;
+  /** close closes it (and any other server started through http-server.ts). */
   close(): Promise<void>;
 }
 
 /** startFakeOllama serves `psBody` at /api/ps and the version fixture at /api/version. */
 export async function startFakeOllama(psBody: string): Promise<FakeOllama> {
   const state = { psBody };
-  const server: Server = createServer((req, res) => {
+  const url = await serve((req, res) => {
     const body = req.url === '/api/ps' ? state.psBody : req.url === '/api/version' ? readFixture('version.json') : undefined;
-    if (body === undefined) {
-      res.writeHead(404).end('404 page not found');
-      return;
-    }
+    if (body === undefined) return void res.writeHead(404).end('404 page not found');
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
+  return Object.assign(state, { url, close: closeAll });
 }

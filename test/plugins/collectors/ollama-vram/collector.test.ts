@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/collector.js';
-import { closeAll, closedPort, json, serve } from './http-fixture.js';
+import { closeAll, closedPort, json, serve } from '../../../helpers/http-server.js';
 
 const SHARED = fileURLToPath(new URL('../../../fixtures/ollama/', import.meta.url));
 const OWN = fileURLToPath(new URL('./fixtures/', import.meta.url));

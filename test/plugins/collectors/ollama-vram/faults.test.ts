@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/collector.js';
-import { closeAll, closedPort, json, serve } from './http-fixture.js';
+import { closeAll, closedPort, json, serve } from '../../../helpers/http-server.js';
 
 const never = () => new AbortController().signal;
 const collect = async (url: string, signal = never()) => createOllamaVramCollector({ url, models: true }).collect(signal);
