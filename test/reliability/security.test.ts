@@ -125,6 +125,9 @@ describe('redirects and oversized frames', () => {
     const redirector = createServer((_req, res) => res.writeHead(404).end());
     redirector.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
       upgrades.push(req);
+      // After 'upgrade' the socket is ours, with no error listener: the client's reset after the 302 must not
+      // become an uncaught exception in the test process.
+      socket.on('error', () => undefined);
       socket.end(`HTTP/1.1 302 Found\r\nLocation: ${elsewhere.url}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     });
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
