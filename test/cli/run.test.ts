@@ -81,4 +81,58 @@ describe('sidecar run', () => {
       .find((r) => r.msg === 'Reload failed; the previous configuration keeps running');
     expect(failed?.reason).toMatch(/collectors\[0\]\.enabled: expected true or false, got "maybe"/);
   });
+
+  describe('signals during start-up (a plugin still importing)', () => {
+    // The plugin says on stderr that its import began, then waits for a gate file: start-up is held open.
+    async function slowPluginConfig(collectors: unknown[]) {
+      const file = await configFile({});
+      const dir = path.dirname(file);
+      const gate = path.join(dir, 'gate');
+      await writeFile(
+        path.join(dir, 'slow.mjs'),
+        `import { existsSync } from 'node:fs';
+         process.stderr.write('IMPORTING\\n');
+         while (!existsSync(${JSON.stringify(gate)})) await new Promise((r) => setTimeout(r, 20));
+         export default { apiVersion: 1, kind: 'collector', name: 'slow', fields: ['slow_value'],
+           create: () => ({ collect: () => ({ slow_value: 1 }) }) };`,
+      );
+      const write = (doc: unknown) => writeFile(file, JSON.stringify(doc));
+      await write(daemonConfig([{ plugin: './slow.mjs' }, ...collectors]));
+      return { file, gate, write };
+    }
+    const importing = (child: ReturnType<typeof startCli>) =>
+      new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.includes('IMPORTING') && resolve()));
+
+    it('SIGTERM stops with exit 0 at once, and SIGHUP does not kill it', async () => {
+      const { file } = await slowPluginConfig([{ plugin: 'memory' }]);
+      const child = startCli(['run', '--config', file], { env: cliEnv({ LOG_LEVEL: 'info' }) });
+      await importing(child);
+      const done = finished(child, 10_000);
+      child.kill('SIGHUP');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(child.exitCode).toBeNull();
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      const { code, signal, stderr } = await done;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(2000);
+      expect(stderr).toContain('Stopping before start-up finished');
+    });
+
+    it('a SIGHUP during start-up reloads the file once the daemon is up', async () => {
+      const { file, gate, write } = await slowPluginConfig([{ plugin: 'memory' }]);
+      const child = startCli(['run', '--config', file]);
+      const done = finished(child, 15_000);
+      await importing(child);
+      await write(daemonConfig([{ plugin: 'cpu' }]));
+      child.kill('SIGHUP');
+      await writeFile(gate, '');
+      const lines = await waitForLines(child, 4, 10_000);
+      const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+      expect(last).toHaveProperty('cpu_percent');
+      expect(last).not.toHaveProperty('slow_value');
+      child.kill('SIGTERM');
+      expect((await done).code).toBe(0);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { loadCheckedConfig } from '../../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { Sidecar } from '../../core/sidecar.js';
+import { DaemonSignals, type DaemonHandlers } from '../daemon-signals.js';
 import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
 import { StatusFileWriter, statusFileFor } from '../status-file.js';
 
@@ -39,7 +40,9 @@ function oneLine(err: unknown): string {
  * second signal, or a stop that outlasts HARD_DEADLINE_MS, exits at once with 1. SIGHUP reloads the config.
  */
 export async function runCommand(opts: RunOptions): Promise<void> {
+  const signals = new DaemonSignals();
   const ctx = await setup(opts.config);
+  signals.useLogger(ctx.logger);
   const config = withOverrides(ctx.config, opts);
   const { logger } = ctx;
   let statusFile: StatusFileWriter | undefined;
@@ -68,10 +71,10 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     'Sidecar started',
   );
   guardProcess(logger);
-  await new Promise<void>((resolve) => handleSignals(sidecar, ctx, opts, statusFile, resolve));
+  await new Promise<void>((resolve) => signals.attach(daemonHandlers(sidecar, ctx, opts, statusFile, resolve)));
 }
 
-function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, statusFile: StatusFileWriter, done: () => void): void {
+function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, statusFile: StatusFileWriter, done: () => void): DaemonHandlers {
   const { logger } = ctx;
   let stopping = false;
   let reloading: Promise<void> = Promise.resolve();
@@ -108,11 +111,9 @@ function handleSignals(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, stat
       }
     });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('SIGHUP', reload);
   // Started by `sidecar dev` with an IPC channel: stop when that parent goes away, however it died.
   if (process.send) process.once('disconnect', () => stop('SIGTERM'));
+  return { stop, reload };
 }
 
 /** guardProcess keeps a stray plugin error from killing a daemon that would lose its buffered reports. */

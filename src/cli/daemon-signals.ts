@@ -1,0 +1,49 @@
+import type { Logger } from '../core/contracts/logger.js';
+
+/** DaemonHandlers are what a running daemon does with its signals. */
+export interface DaemonHandlers {
+  stop(signal: NodeJS.Signals): void;
+  reload(): void;
+}
+
+/**
+ * DaemonSignals owns SIGTERM, SIGINT and SIGHUP from the first moment of `sidecar run`. Start-up can take
+ * seconds (a plugin's import, a slow Ollama in identify), and Node's default action for all three is to die,
+ * SIGHUP included: `systemctl reload` during start-up would kill the service. Until `attach`, a stop exits 0 at
+ * once (nothing has been collected, so nothing is lost) and a reload is remembered, then run once the daemon is
+ * up, because the file may have changed after start-up read it.
+ */
+export class DaemonSignals {
+  private handlers: DaemonHandlers | undefined;
+  private reloadPending = false;
+  private logger: Logger | undefined;
+
+  constructor() {
+    process.on('SIGTERM', this.onStop);
+    process.on('SIGINT', this.onStop);
+    process.on('SIGHUP', this.onReload);
+  }
+
+  /** useLogger names the logger for start-up messages, once the config has said which. */
+  useLogger(logger: Logger): void {
+    this.logger = logger;
+  }
+
+  /** attach hands the signals to the running daemon, and replays a reload asked for during start-up. */
+  attach(handlers: DaemonHandlers): void {
+    this.handlers = handlers;
+    if (this.reloadPending) handlers.reload();
+  }
+
+  private readonly onStop = (signal: NodeJS.Signals): void => {
+    if (this.handlers) return this.handlers.stop(signal);
+    this.logger?.info({ signal }, 'Stopping before start-up finished');
+    process.exit(0);
+  };
+
+  private readonly onReload = (): void => {
+    if (this.handlers) return this.handlers.reload();
+    this.logger?.info('SIGHUP during start-up: reloading once started');
+    this.reloadPending = true;
+  };
+}
