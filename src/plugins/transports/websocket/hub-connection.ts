@@ -12,6 +12,8 @@ export interface HubConnectionHooks {
   settled(): void;
   /** rateLimited: the hub refused a frame; `refusedReport` says it was the report in flight. */
   rateLimited(retryAfterMs: number | undefined, refusedReport: boolean): void;
+  /** refused: the hub refused our credentials (`invalid_token`...); the connection closes next. */
+  refused(error: string): void;
   /** closed is called exactly once; `error` is the (redacted) socket error that preceded it, if any. */
   closed(code: number, reason: string, error: string | undefined): void;
 }
@@ -149,7 +151,7 @@ export class HubConnection {
       case 'rate_limit_warning':
         return void logger.debug({ tier: message.tier, remaining: message.remaining, capacity: message.capacity }, 'Hub rate limit warning');
       case 'auth_error':
-        logger.error({ agent_id: agentId, error: message.error }, `Hub refused agent "${agentId}": ${message.error}; closing and retrying with backoff`);
+        this.hooks.refused(message.error);
         return void this.close(1000, 'identify refused');
       case 'validation_failed': {
         const errors = message.errors.length > 0 ? message.errors : [{ field: '', error: '', detail: '' }];

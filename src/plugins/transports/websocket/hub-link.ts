@@ -35,6 +35,8 @@ export class HubLink {
   #timer: NodeJS.Timeout | undefined;
   #attempts = 0;
   #failing = false;
+  /** #refusal: the credentials error the hub last answered, until identified; repeats of it log at debug. */
+  #refusal: string | undefined;
 
   constructor(
     private readonly ctx: TransportContext<WebsocketOptions>,
@@ -73,6 +75,7 @@ export class HubLink {
           identified: () => this.#onIdentified(),
           settled: () => setup.settled(),
           rateLimited: (ms, refusedReport) => setup.rateLimited(ms ?? 1000, refusedReport),
+          refused: (error) => this.#onRefused(error),
           closed: (code, reason, error) => this.#onClosed(code, reason, error),
         },
       );
@@ -102,8 +105,20 @@ export class HubLink {
     this.#state = 'identified';
     this.#backoff.reset();
     this.#failing = false;
+    this.#refusal = undefined;
     this.ctx.logger.info({ url: this.setup.safeUrl, agent_id: this.ctx.agent.id, reconnects: this.reconnects }, 'Identified to hub');
     this.setup.identified();
+  }
+
+  /**
+   * onRefused logs a credentials refusal at error, naming the agent (never the token). A wrong token is refused on
+   * every retry, up to once a minute for as long as it stays wrong: the same refusal again goes to debug.
+   */
+  #onRefused(error: string): void {
+    const agentId = this.ctx.agent.id;
+    const level = error === this.#refusal ? 'debug' : 'error';
+    this.#refusal = error;
+    this.ctx.logger[level]({ agent_id: agentId, error }, `Hub refused agent "${agentId}": ${error}; closing and retrying with backoff`);
   }
 
   #onClosed(code: number, reason: string, error: string | undefined): void {

@@ -116,12 +116,14 @@ describe('websocket transport: hub answers', () => {
     expect(t.entries().some((e) => e.level === 40 && e.code === 1008 && /cooldown active/.test(e.msg))).toBe(true);
   });
 
-  it('logs invalid_token as an error naming the agent (never the token), closes and retries', async () => {
+  it('logs invalid_token as an error naming the agent (never the token), closes and retries, repeats at debug', async () => {
     const dev: DevHub = track(await startDevHub({ port: 0, token: 'the-right-one' }));
     const t = await connected({ url: dev.url });
-    await waitFor(() => dev.received.filter((r) => r.type === 'identify').length >= 2, 3000, 'retry');
-    const errors = t.entries().filter((e) => e.level === 50);
-    expect(errors.length).toBeGreaterThanOrEqual(1);
+    await waitFor(() => t.entries().filter((e) => e.error === 'invalid_token').length >= 3, 5000, 'two retries');
+    const refusals = t.entries().filter((e) => e.error === 'invalid_token');
+    const errors = refusals.filter((e) => e.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(refusals.slice(1).every((e) => e.level === 20)).toBe(true);
     expect(errors[0]).toMatchObject({ agent_id: AGENT.id, error: 'invalid_token' });
     expect(errors[0]!.msg).toContain(AGENT.id);
     expect(t.status().identified).toBe(false);
