@@ -7,7 +7,7 @@ import { substituteEnv } from './env-substitution.js';
 import { describeSyntaxError } from './json-syntax.js';
 import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
-import { issuesToProblems, objectKeysAt } from './zod-messages.js';
+import { issuesToProblems, objectKeysAt } from './validation-messages.js';
 
 /** MAX_CONFIG_BYTES bounds what is read: a config is a few kB; a huge file is a mistake. */
 const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import './zod-messages.js';
+import './validation-messages.js';
 
 const pluginOptions = z.record(z.string(), z.unknown()).default({});
 

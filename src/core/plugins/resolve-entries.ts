@@ -3,7 +3,7 @@ import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 import { ConfigError, describeError, ErrorCode, SidecarError, sortProblems, type Problem } from '../errors.js';
 import type { CollectorEntry, SidecarConfig, TransportEntry } from '../config/sidecar-config.js';
 import type { JsonPath } from '../config/json-path.js';
-import { issuesToProblems, objectKeysAt } from '../config/zod-messages.js';
+import { issuesToProblems, objectKeysAt } from '../config/validation-messages.js';
 import { z } from 'zod';
 import { loadPlugin, type PluginSource } from './load-plugin.js';
 

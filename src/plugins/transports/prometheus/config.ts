@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import '../../../core/config/zod-messages.js';
+import '../../../core/config/validation-messages.js';
 
 /**
  * DEFAULT_PORT is the port the exporter listens on unless told otherwise. Prometheus' registry of exporter ports

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import '../../../core/config/zod-messages.js';
+import '../../../core/config/validation-messages.js';
 
 /** isHubUrl accepts absolute ws:// and wss:// URLs with a host and no fragment (ws refuses fragments). */
 function isHubUrl(value: string): boolean {
