@@ -12,6 +12,13 @@ export interface MetricsOptions {
 /** Origin says which part of the data a metric family was made for; one name belongs to one origin. */
 type Origin = 'item' | 'field' | 'transport';
 
+/** TAKEN_BY names, for a warning, what a family of each origin holds. */
+const TAKEN_BY: Readonly<Record<Origin, string>> = {
+  item: 'a per-GPU or per-model series (or the report timestamp)',
+  field: 'a report field',
+  transport: 'a transport status key',
+};
+
 /** metricKey turns a status key into the metric-name characters Prometheus allows. */
 const metricKey = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
@@ -95,7 +102,7 @@ export class PrometheusMetrics {
   private family(name: string, help: string, labelNames: string[], origin: Origin): Gauge | undefined {
     const known = this.families.get(name);
     if (known?.origin === origin) return known.gauge;
-    let problem = known || this.registry.getSingleMetric(name) ? 'the name is already in use' : undefined;
+    let problem = known ? `the name is already taken by ${TAKEN_BY[known.origin]}` : this.registry.getSingleMetric(name) ? 'the name is already in use' : undefined;
     if (!problem) {
       try {
         const gauge = new Gauge({ name, help, labelNames, registers: [this.registry] });

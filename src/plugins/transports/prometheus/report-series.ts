@@ -30,12 +30,17 @@ function epochSeconds(value: FieldValue | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
 }
 
-/** GPU_SERIES are the gauges made from each entry of `report.gpus`, labelled gpu and name. */
+/**
+ * GPU_SERIES are the gauges made from each entry of `report.gpus`, labelled gpu and name. They are named
+ * `gpu_device_*` (as DCGM-exporter's per-device metrics are `DCGM_FI_DEV_*`), so that they never take the names of
+ * the gpu collector's own top-level fields `gpu_vram_used_bytes` (a sum) and `gpu_util_percent` (a mean): one
+ * metric name must not hold both a total and its parts, or sum() over it would count everything twice.
+ */
 export const GPU_SERIES: readonly SeriesSpec[] = [
-  { key: 'vram_total_bytes', name: 'gpu_vram_total_bytes', help: 'Memory of the GPU, in bytes.' },
-  { key: 'vram_used_bytes', name: 'gpu_vram_used_bytes', help: 'Memory in use on the GPU, in bytes.' },
-  { key: 'util_percent', name: 'gpu_util_percent', help: 'Utilisation of the GPU, 0-100.' },
-  { key: 'temperature_c', name: 'gpu_temperature_celsius', help: 'Temperature of the GPU, in degrees Celsius.' },
+  { key: 'vram_total_bytes', name: 'gpu_device_vram_total_bytes', help: 'Memory of the GPU, in bytes.' },
+  { key: 'vram_used_bytes', name: 'gpu_device_vram_used_bytes', help: 'Memory in use on the GPU, in bytes.' },
+  { key: 'util_percent', name: 'gpu_device_util_percent', help: 'Utilisation of the GPU, 0-100.' },
+  { key: 'temperature_c', name: 'gpu_device_temperature_celsius', help: 'Temperature of the GPU, in degrees Celsius.' },
 ];
 
 /** MODEL_SERIES are the gauges made from each entry of `report.ollama_models`, labelled model. */
@@ -57,10 +62,10 @@ export const REPORT_TIMESTAMP = 'report_timestamp_seconds';
 
 /**
  * SPECIAL_FIELDS are top-level fields exposed in their own way (or not at all), never as a gauge of that name.
- * The gpu collector's sums and mean would share names with the per-GPU series (gpu_vram_used_bytes{gpu=...}):
- * in Prometheus they are sum() and avg() over those.
+ * Every other numeric field is exposed as is; one whose name is taken by another metric (a per-GPU or per-model
+ * series, the collectors' health...) is refused by PrometheusMetrics with a warning, never dropped silently here.
  */
-const SPECIAL_FIELDS = new Set([...RESERVED_FIELDS, 'gpus', 'ollama_models', 'gpu_vram_used_bytes', 'gpu_util_percent']);
+const SPECIAL_FIELDS = new Set([...RESERVED_FIELDS, 'gpus', 'ollama_models']);
 
 type Item = { readonly [key: string]: FieldValue };
 const isItem = (value: FieldValue): value is Item => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CollectorHealthSnapshot } from '../../../../src/core/contracts/plugin.js';
+import { BUILTIN_PLUGINS } from '../../../../src/plugins/builtin.js';
 import { AGENT, emptyStatus, report, startExporter, stopAll } from './helpers.js';
 
 afterEach(stopAll);
@@ -41,21 +42,21 @@ describe('prometheus transport: report metrics', () => {
     expect(page.samples('sidecar_vram_total_bytes')).toEqual([]);
   });
 
-  it('exposes each GPU labelled gpu and name, leaving out null readings', async () => {
+  it('exposes each GPU labelled gpu and name under sidecar_gpu_device_*, leaving out null readings', async () => {
     const exporter = await startExporter();
     exporter.transport.send(report({ gpus: [gpu0, gpu1] }));
     const page = await exporter.scrape();
     for (const name of ['vram_total_bytes', 'vram_used_bytes', 'util_percent', 'temperature_celsius']) {
-      expect(page.family(`sidecar_gpu_${name}`).type).toBe('gauge');
+      expect(page.family(`sidecar_gpu_device_${name}`).type).toBe('gauge');
     }
-    expect(page.samples('sidecar_gpu_vram_used_bytes')).toEqual([
-      { name: 'sidecar_gpu_vram_used_bytes', labels: { ...agent, gpu: '0', name: 'NVIDIA RTX 4090' }, value: 6_654_289_920 },
-      { name: 'sidecar_gpu_vram_used_bytes', labels: { ...agent, gpu: '1', name: 'NVIDIA RTX 3060' }, value: 0 },
+    expect(page.samples('sidecar_gpu_device_vram_used_bytes')).toEqual([
+      { name: 'sidecar_gpu_device_vram_used_bytes', labels: { ...agent, gpu: '0', name: 'NVIDIA RTX 4090' }, value: 6_654_289_920 },
+      { name: 'sidecar_gpu_device_vram_used_bytes', labels: { ...agent, gpu: '1', name: 'NVIDIA RTX 3060' }, value: 0 },
     ]);
-    expect(page.value('sidecar_gpu_temperature_celsius', { gpu: '0' })).toBe(61);
-    expect(page.value('sidecar_gpu_util_percent', { gpu: '0' })).toBe(37);
-    expect(page.samples('sidecar_gpu_util_percent', { gpu: '1' })).toEqual([]);
-    expect(page.samples('sidecar_gpu_temperature_celsius', { gpu: '1' })).toEqual([]);
+    expect(page.value('sidecar_gpu_device_temperature_celsius', { gpu: '0' })).toBe(61);
+    expect(page.value('sidecar_gpu_device_util_percent', { gpu: '0' })).toBe(37);
+    expect(page.samples('sidecar_gpu_device_util_percent', { gpu: '1' })).toEqual([]);
+    expect(page.samples('sidecar_gpu_device_temperature_celsius', { gpu: '1' })).toEqual([]);
     expect(page.families.has('sidecar_gpus')).toBe(false);
   });
 
@@ -90,7 +91,7 @@ describe('prometheus transport: report metrics', () => {
     const [pageA, pageB] = await Promise.all([a.scrape(), b.scrape()]);
     expect(pageA.value('sidecar_cpu_percent')).toBe(1);
     expect(pageB.value('sidecar_cpu_percent')).toBe(2);
-    expect(pageA.samples('sidecar_gpu_vram_used_bytes')).toEqual([]);
+    expect(pageA.samples('sidecar_gpu_device_vram_used_bytes')).toEqual([]);
     expect(pageA.families.has('process_cpu_user_seconds_total')).toBe(false);
     expect(pageB.family('process_cpu_user_seconds_total').type).toBe('counter');
     expect(pageB.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -109,25 +110,75 @@ describe('prometheus transport: report metrics', () => {
   it('refuses a report field whose metric name is taken, keeps the real one, and logs it once', async () => {
     const exporter = await startExporter();
     exporter.runtime = { ...emptyStatus(), collectors: [health({ instanceId: 'cpu', ok: true })] };
-    exporter.transport.send(report({ collector_success: 7, gpu_temperature_celsius: 9, cpu_percent: 4 }));
+    exporter.transport.send(report({ collector_success: 7, gpu_device_temperature_celsius: 9, cpu_percent: 4 }));
     await exporter.scrape();
     const page = await exporter.scrape();
     expect(page.samples('sidecar_collector_success')).toEqual([{ name: 'sidecar_collector_success', labels: { collector: 'cpu' }, value: 1 }]);
-    expect(page.samples('sidecar_gpu_temperature_celsius')).toEqual([]);
+    expect(page.samples('sidecar_gpu_device_temperature_celsius')).toEqual([]);
     expect(page.value('sidecar_cpu_percent')).toBe(4);
     const warnings = exporter.log.records().filter((r) => r.level === 40).map((r) => r.metric);
-    expect(warnings.sort()).toEqual(['sidecar_collector_success', 'sidecar_gpu_temperature_celsius']);
+    expect(warnings.sort()).toEqual(['sidecar_collector_success', 'sidecar_gpu_device_temperature_celsius']);
   });
 });
 
-it('leaves the gpu collector’s sums to sum() and avg() over the per-GPU series, without a clash', async () => {
-  const exporter = await startExporter();
-  exporter.transport.send(report({ gpu_vram_used_bytes: 10, gpu_util_percent: 50, gpus: [{ index: 0, name: 'A', vram_used_bytes: 10, util_percent: 50 }] }));
-  const page = await exporter.scrape();
-  expect(page.samples('sidecar_gpu_vram_used_bytes')).toEqual([
-    { name: 'sidecar_gpu_vram_used_bytes', labels: { agent_id: expect.any(String), gpu: '0', name: 'A' }, value: 10 },
-  ]);
-  expect(exporter.log.records().filter((r) => r.level === 40)).toEqual([]);
+describe('prometheus transport: top-level fields beside per-GPU and per-model series', () => {
+  const gpuA = { index: 0, name: 'A', vram_total_bytes: 100, vram_used_bytes: 10, util_percent: 40, temperature_c: 50 };
+  const gpuB = { index: 1, name: 'B', vram_total_bytes: 200, vram_used_bytes: 30, util_percent: 60, temperature_c: 70 };
+
+  it('exposes the gpu collector’s sums as is, beside the per-GPU series, without a warning', async () => {
+    const exporter = await startExporter();
+    exporter.transport.send(report({ vram_total_bytes: 300, gpu_vram_used_bytes: 40, gpu_util_percent: 50, gpus: [gpuA, gpuB] }));
+    const page = await exporter.scrape();
+    expect(page.samples('sidecar_gpu_vram_used_bytes')).toEqual([{ name: 'sidecar_gpu_vram_used_bytes', labels: agent, value: 40 }]);
+    expect(page.samples('sidecar_gpu_util_percent')).toEqual([{ name: 'sidecar_gpu_util_percent', labels: agent, value: 50 }]);
+    expect(page.value('sidecar_vram_total_bytes', agent)).toBe(300);
+    expect(page.family('sidecar_gpu_vram_used_bytes').type).toBe('gauge');
+    expect(page.samples('sidecar_gpu_device_vram_used_bytes').map((s) => [s.labels.gpu, s.value])).toEqual([['0', 10], ['1', 30]]);
+    expect(page.samples('sidecar_gpu_device_util_percent').map((s) => [s.labels.gpu, s.value])).toEqual([['0', 40], ['1', 60]]);
+    expect(exporter.log.records().filter((r) => Number(r.level) >= 40)).toEqual([]);
+  });
+
+  it('refuses any top-level field named like a per-GPU or per-model series, warning once per name', async () => {
+    const exporter = await startExporter();
+    const itemFamilies = [
+      ...['vram_total_bytes', 'vram_used_bytes', 'util_percent', 'temperature_celsius'].map((m) => `gpu_device_${m}`),
+      ...MODEL_FAMILIES.map((f) => f.slice('sidecar_'.length)),
+      'report_timestamp_seconds',
+    ];
+    const clashing = Object.fromEntries(itemFamilies.map((name, i) => [name, 1000 + i]));
+    exporter.transport.send(report({ ...clashing, cpu_percent: 4, gpus: [gpuA], ollama_models: [llama] }));
+    await exporter.scrape();
+    await exporter.scrape();
+    const page = await exporter.scrape();
+    // The per-item series keep their names and labels; no sample carries the clashing field's value.
+    expect(page.samples('sidecar_gpu_device_vram_used_bytes')).toEqual([
+      { name: 'sidecar_gpu_device_vram_used_bytes', labels: { ...agent, gpu: '0', name: 'A' }, value: 10 },
+    ]);
+    expect(page.samples('sidecar_ollama_model_vram_bytes')).toEqual([
+      { name: 'sidecar_ollama_model_vram_bytes', labels: { ...agent, model: 'llama3.1:8b' }, value: 6_654_289_920 },
+    ]);
+    expect(page.value('sidecar_report_timestamp_seconds', agent)).toBe(1_700_000_000.5);
+    const values = new Set(Object.values(clashing));
+    for (const name of itemFamilies) {
+      expect(page.samples(`sidecar_${name}`).filter((s) => values.has(s.value)), name).toEqual([]);
+    }
+    expect(page.value('sidecar_cpu_percent', agent)).toBe(4);
+    const warnings = exporter.log.records().filter((r) => r.level === 40);
+    expect(warnings.map((r) => r.metric).sort()).toEqual(itemFamilies.map((n) => `sidecar_${n}`).sort());
+    for (const w of warnings) expect(String(w.msg)).toMatch(/is not exposed: the name is already taken by a per-GPU or per-model series/);
+  });
+
+  it('has no built-in collector field named like a per-GPU or per-model series', async () => {
+    const exporter = await startExporter();
+    const fields = [...new Set([...BUILTIN_PLUGINS.values()].filter((m) => m.kind === 'collector').flatMap((m) => m.fields ?? []))];
+    expect(fields).toEqual(expect.arrayContaining(['gpu_vram_used_bytes', 'gpu_util_percent', 'vram_total_bytes']));
+    exporter.transport.send(report({ ...Object.fromEntries(fields.map((f, i) => [f, i + 1])), gpus: [gpuA], ollama_models: [llama] }));
+    const page = await exporter.scrape();
+    for (const field of fields.filter((f) => f !== 'gpus' && f !== 'ollama_models')) {
+      expect(page.value(`sidecar_${field}`, agent), field).toBe(fields.indexOf(field) + 1);
+    }
+    expect(exporter.log.records().filter((r) => Number(r.level) >= 40)).toEqual([]);
+  });
 });
 
 describe('prometheus transport: the sidecar’s health', () => {
