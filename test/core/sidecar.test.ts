@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, ErrorCode } from '../../src/core/errors.js';
+import type { PartialReport } from '../../src/core/contracts/report.js';
+import { START_TIMEOUT_MS } from '../../src/core/plugins/start-error.js';
 import { Sidecar } from '../../src/core/sidecar.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { testConfig } from '../helpers/test-config.js';
@@ -167,6 +169,34 @@ describe('Sidecar plugin wiring', () => {
       ['Collector failed; its fields are null until it recovers', 'collectors[1]: plugin "late" failed to start: device not ready'],
       ['Collector recovered', undefined],
     ]);
+  });
+
+  it('does not wait forever on a create() that never settles, calls it once, and takes its late answer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let calls = 0;
+      let answer: (instance: { collect: () => PartialReport }) => void = () => undefined;
+      const ok = collector('ok', ['o'], () => ({ o: 1 }));
+      const slow = collector('slow', ['s'], () => ({}), {
+        create: () => {
+          calls += 1;
+          return new Promise((resolve) => (answer = resolve));
+        },
+      });
+      const log = memoryLogger();
+      const starting = start({ config: testConfig({ collectors: [{ plugin: 'ok' }, { plugin: 'slow', timeout_ms: 50 }] }), logger: log.logger, builtins: builtins(ok, slow) });
+      await vi.advanceTimersByTimeAsync(START_TIMEOUT_MS);
+      const sidecar = await starting;
+      const first = sidecar.collectOnce();
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await first).toMatchObject({ o: 1, s: null });
+      expect(log.records().find((r) => r.plugin === 'slow')?.reason).toBe(`collectors[1]: plugin "slow" failed to start: create() did not finish within ${START_TIMEOUT_MS} ms`);
+      answer({ collect: () => ({ s: 5 }) });
+      expect(await sidecar.collectOnce()).toMatchObject({ o: 1, s: 5 });
+      expect(calls).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses to start when a transport cannot start, naming the entry as a config problem, and disposes what was created', async () => {

@@ -1,9 +1,9 @@
-import type { Logger } from '../../core/contracts/logger.js';
 import { loadCheckedConfig } from '../../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { Sidecar } from '../../core/sidecar.js';
 import { DaemonSignals, type DaemonHandlers } from '../daemon-signals.js';
+import { guardProcess } from '../guard-process.js';
 import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
 import { StatusFileWriter, statusFileFor } from '../status-file.js';
 
@@ -85,10 +85,11 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
     }
     stopping = true;
     logger.info({ signal }, 'Stopping');
+    // Not unref'd: this timer is what keeps the process alive to exit 1, whatever a plugin's stop does.
     setTimeout(() => {
       logger.error(`Stop did not finish within ${HARD_DEADLINE_MS} ms; exiting`);
       process.exit(1);
-    }, HARD_DEADLINE_MS).unref();
+    }, HARD_DEADLINE_MS);
     void reloading
       .then(() => sidecar.stop(SHUTDOWN_GRACE_MS))
       .then(() => statusFile.write('stopped'))
@@ -114,14 +115,4 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
   // Started by `sidecar dev` with an IPC channel: stop when that parent goes away, however it died.
   if (process.send) process.once('disconnect', () => stop('SIGTERM'));
   return { stop, reload };
-}
-
-/** guardProcess keeps a stray plugin error from killing a daemon that would lose its buffered reports. */
-function guardProcess(logger: Logger): void {
-  process.on('unhandledRejection', (reason) => {
-    logger.error({ reason: describeError(reason) }, 'Unhandled promise rejection (a plugin bug?); continuing');
-  });
-  process.on('uncaughtException', (err) => {
-    logger.error({ reason: describeError(err) }, 'Uncaught exception (a plugin bug?); continuing');
-  });
 }

@@ -3,7 +3,7 @@ import type { Collector, PluginContext } from '../contracts/plugin.js';
 import type { IdentifyFields, PartialReport } from '../contracts/report.js';
 import { PluginContextToken } from '../container.js';
 import type { ResolvedCollector } from './resolve-entries.js';
-import { startError, type PluginStartError } from './start-error.js';
+import { startError, withStartDeadline, type PluginStartError } from './start-error.js';
 
 /** CollectorInstantiator creates a collector instance; the default calls the manifest's `create` in-process. */
 export type CollectorInstantiator = (resolved: ResolvedCollector, ctx: PluginContext<unknown>) => Promise<Collector>;
@@ -24,6 +24,8 @@ export const ResolvedCollectorToken: InjectionToken<ResolvedCollector> = Symbol(
 export class CollectorSlot {
   private instance: Collector | undefined;
   private disposed = false;
+  /** creating is the create() in flight: a hung one is not called again on every cycle. */
+  private creating: Promise<void> | undefined;
   /** startFailure is why the last attempt to create the plugin failed, until one succeeds. */
   startFailure: PluginStartError | undefined;
 
@@ -47,17 +49,32 @@ export class CollectorSlot {
 
   /**
    * start creates the plugin instance. It never throws: a collector that cannot start costs only its own
-   * fields, and `collect` tries again each cycle (a device may appear later); `startFailure` says why.
+   * fields, and `collect` tries again each cycle (a device may appear later); `startFailure` says why. A create()
+   * that outlasts START_TIMEOUT_MS fails this attempt but is not called again while it is still pending.
    */
   async start(): Promise<void> {
+    this.creating ??= this.create();
     try {
-      const instance = await this.instantiate(this.resolved, this.context);
-      if (typeof instance?.collect !== 'function') throw new Error('create() must return an object with collect(signal)');
-      this.instance = instance;
-      this.startFailure = undefined;
+      await withStartDeadline('create()', () => this.creating);
     } catch (err) {
       this.startFailure = startError(this.resolved, err);
     }
+  }
+
+  /** create calls the plugin's create() once; an instance that comes after its deadline is still taken. */
+  private create(): Promise<void> {
+    // Through then(), so the plugin runs after `creating` is assigned even if it throws at once.
+    return Promise.resolve()
+      .then(() => this.instantiate(this.resolved, this.context))
+      .then((instance) => this.adopt(instance))
+      .finally(() => (this.creating = undefined));
+  }
+
+  private adopt(instance: Collector): void {
+    if (typeof instance?.collect !== 'function') throw new Error('create() must return an object with collect(signal)');
+    if (this.disposed) return void Promise.resolve().then(() => instance.dispose?.()).catch(() => undefined);
+    this.instance = instance;
+    this.startFailure = undefined;
   }
 
   /** collect asks the plugin for its values, starting it first if it has not started yet. */

@@ -14,8 +14,8 @@ export async function disposeAll(containers: ReadonlyArray<{ container: Dependen
     containers.map(async ({ container, logger }) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {
+        // Referenced on purpose: it is what keeps the process alive while a dispose that never settles is waited for.
         timer = setTimeout(() => resolve('timeout'), DISPOSE_TIMEOUT_MS);
-        timer.unref();
       });
       try {
         const outcome = await Promise.race([container.dispose(), timeout]);

@@ -1,3 +1,4 @@
+import { DeadlineError, withDeadline } from '../deadline.js';
 import { ConfigError, describeError, ErrorCode, SidecarError } from '../errors.js';
 import type { ResolvedCollector, ResolvedTransport } from './resolve-entries.js';
 
@@ -23,4 +24,19 @@ export class PluginStartError extends SidecarError {
 /** startError builds the PluginStartError of an entry from its cause. */
 export function startError(resolved: ResolvedCollector | ResolvedTransport, cause: unknown): PluginStartError {
   return new PluginStartError(resolved.path, `plugin ${JSON.stringify(resolved.entry.plugin)} failed to start: ${describeError(cause)}`, cause);
+}
+
+/**
+ * START_TIMEOUT_MS bounds a plugin's `create()` (and a transport's `start()`), as IMPORT_TIMEOUT_MS bounds its
+ * import: one that never settles must not hold the sidecar's start-up (or its `collect`) forever.
+ */
+export const START_TIMEOUT_MS = 10_000;
+
+/** withStartDeadline runs a plugin's create or start within `timeoutMs`, naming `what` if it is too slow. */
+export async function withStartDeadline<T>(what: string, work: () => T | Promise<T>, timeoutMs = START_TIMEOUT_MS): Promise<T> {
+  try {
+    return await withDeadline(() => work(), timeoutMs);
+  } catch (err) {
+    throw err instanceof DeadlineError ? new Error(`${what} did not finish within ${timeoutMs} ms`) : err;
+  }
 }

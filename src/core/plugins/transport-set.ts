@@ -66,7 +66,11 @@ export async function stopTransports(
   graceMs: number,
   beforeDispose: (handle: TransportHandle) => void = () => undefined,
 ): Promise<void> {
-  const signal = AbortSignal.timeout(Math.max(1, graceMs));
+  // A timer of our own, not AbortSignal.timeout: that one is unref'd, so a transport whose stop() never settles
+  // would leave nothing keeping the process alive, and Node would quit mid-stop (exit 13).
+  const grace = new AbortController();
+  const timer = setTimeout(() => grace.abort(), Math.max(1, graceMs));
+  const { signal } = grace;
   await Promise.all(
     handles.map(async (handle) => {
       const gave = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -78,5 +82,6 @@ export async function stopTransports(
       beforeDispose(handle);
     }),
   );
+  clearTimeout(timer);
   await disposeAll(handles.map(({ slot, container }) => ({ container, logger: slot.context.logger })));
 }

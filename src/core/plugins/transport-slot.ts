@@ -4,7 +4,7 @@ import type { ResourceReport } from '../contracts/report.js';
 import { PluginContextToken } from '../container.js';
 import { describeError } from '../errors.js';
 import type { ResolvedTransport } from './resolve-entries.js';
-import { startError } from './start-error.js';
+import { startError, withStartDeadline } from './start-error.js';
 
 /** ResolvedTransportToken is the resolved entry a transport slot's child container was made for. */
 export const ResolvedTransportToken: InjectionToken<ResolvedTransport> = Symbol('ResolvedTransport');
@@ -28,12 +28,16 @@ export class TransportSlot {
     return this.resolved.instanceId;
   }
 
-  /** start creates the transport and starts it; a failure is a PLUGIN_CREATE_FAILED naming the entry. */
+  /**
+   * start creates the transport and starts it, each within START_TIMEOUT_MS; a failure is a
+   * PLUGIN_CREATE_FAILED naming the entry.
+   */
   async start(): Promise<void> {
     try {
-      this.instance = await this.resolved.manifest.create(this.context);
+      this.instance = await withStartDeadline('create()', () => this.resolved.manifest.create(this.context));
       if (typeof this.instance?.send !== 'function') throw new Error('create() must return an object with send(report)');
-      await this.instance.start?.();
+      const instance = this.instance;
+      await withStartDeadline('start()', () => instance.start?.());
     } catch (err) {
       throw startError(this.resolved, err);
     }
