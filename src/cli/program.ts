@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectCommand } from './commands/collect.js';
 import { devCommand } from './commands/dev.js';
 import { hubCommand } from './commands/hub.js';
@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
 import { DEFAULT_CONFIG } from './setup.js';
 
 function readVersion(): string {
@@ -36,9 +37,8 @@ export const parseDelay = msInRange(0, 86_400_000);
 
 /** parsePort reads a TCP port (0 to 65535) from a flag. */
 export function parsePort(value: string): number {
-  const port = parseMs(value);
-  if (port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return port;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return Number(value);
 }
 
 function statusFileOption(): Option {
@@ -114,5 +114,11 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .action(devCommand);
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
+  // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.
+  program.commands
+    .find((command) => command.name() === 'status')
+    ?.exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(ExitCode.UNEXPECTED, HEALTH_CHECK_USAGE_ERROR, err.message);
+    });
   return program;
 }

@@ -98,4 +98,23 @@ describe('sidecar status against a running daemon', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('unhealthy: no status file at /nonexistent/sidecar/status.json');
   });
+
+  it('says unhealthy with exit 1, not a crash, for a file that is JSON but not a status file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-shape-'));
+    const file = path.join(dir, 'status.json');
+    for (const text of ['{}', 'null', '[1]', '{"state":"running","pid":1,"updated_at":1,"interval_ms":1,"runtime":{}}']) {
+      await writeFile(file, text);
+      const { code, stdout, stderr } = await runCli(['status', '--status-file', file]);
+      expect({ text, code, stderr }).toEqual({ text, code: 1, stderr: '' });
+      expect(stdout).toContain('unhealthy: unreadable status file (not a status file written by "sidecar run")');
+    }
+    await rm(dir, { recursive: true });
+  });
+
+  it('exits 1, never 2, on a mistake in its own flags (Docker reserves 2)', async () => {
+    const { code, stderr } = await runCli(['status', '--bogus']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("unknown option '--bogus'");
+    expect((await runCli(['status', '--help'])).code).toBe(0);
+  });
 });

@@ -54,6 +54,20 @@ export function judge(doc: StatusDocument, now: number, maxAgeMs?: number): Verd
   return { healthy: reasons.length === 0, reasons, summary };
 }
 
+/** parseStatusDocument reads a status file, refusing one that is not in the shape `run` writes. */
+function parseStatusDocument(text: string): StatusDocument {
+  const doc = JSON.parse(text) as Partial<StatusDocument> | null;
+  const runtime = doc?.runtime;
+  const shaped =
+    typeof doc === 'object' && doc !== null &&
+    (doc.state === 'running' || doc.state === 'stopped') &&
+    [doc.pid, doc.updated_at, doc.interval_ms].every((n) => typeof n === 'number') &&
+    typeof runtime === 'object' && runtime !== null &&
+    Array.isArray(runtime.transports) && Array.isArray(runtime.collectors);
+  if (!shaped) throw new Error('not a status file written by "sidecar run"');
+  return doc as StatusDocument;
+}
+
 /** locateStatusFile finds the file `run` writes: named outright, or the one of the configured agent id. */
 async function locateStatusFile(opts: StatusOptions): Promise<string> {
   if (opts.statusFile || process.env.SIDECAR_STATUS_FILE) return statusFileFor('', opts.statusFile);
@@ -77,7 +91,7 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
   }
   let doc: StatusDocument;
   try {
-    doc = JSON.parse(await readFile(file, 'utf8')) as StatusDocument;
+    doc = parseStatusDocument(await readFile(file, 'utf8'));
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no status file' : `unreadable status file (${(err as Error).message})`;
     process.stdout.write(`unhealthy: ${reason} at ${file} (is "sidecar run" running with the same --status-file?)\n`);
