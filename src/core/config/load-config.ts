@@ -7,7 +7,7 @@ import { substituteEnv } from './env-substitution.js';
 import { describeSyntaxError } from './json-syntax.js';
 import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
-import { issuesToProblems, objectKeysAt } from './validation-messages.js';
+import { issuesToProblems, zodObjectKeysAt } from './validation-messages.js';
 
 /** MAX_CONFIG_BYTES bounds what is read: a config is a few kB; a huge file is a mistake. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -43,7 +43,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const substituted = substituteEnv(raw, env, problems);
   const result = configFileSchema.safeParse(substituted);
   if (!result.success) {
-    problems.push(...issuesToProblems(result.error.issues, [], ErrorCode.CONFIG_INVALID, (p) => objectKeysAt(configFileSchema, p)));
+    problems.push(...issuesToProblems(result.error.issues, [], ErrorCode.CONFIG_INVALID, (p) => zodObjectKeysAt(configFileSchema, p)));
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(file, sortProblems(problems), bestEffort(substituted, file));
   return toSidecarConfig(result.data, file);

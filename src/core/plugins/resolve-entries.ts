@@ -3,8 +3,7 @@ import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 import { ConfigError, describeError, ErrorCode, SidecarError, sortProblems, type Problem } from '../errors.js';
 import type { CollectorEntry, SidecarConfig, TransportEntry } from '../config/sidecar-config.js';
 import type { JsonPath } from '../config/json-path.js';
-import { issuesToProblems, objectKeysAt } from '../config/validation-messages.js';
-import { z } from 'zod';
+import { issuesToProblems, objectKeysAt, ownSchema } from '../config/validation-messages.js';
 import { loadPlugin, type PluginSource } from './load-plugin.js';
 
 interface ResolvedBase {
@@ -100,8 +99,9 @@ async function validateOptions(schema: StandardSchemaV1 | undefined, raw: unknow
   if (!schema) return raw;
   const result = await schema['~standard'].validate(raw);
   if (result.issues) {
-    // Typo hints need the schema's keys, which only our own zod schemas expose.
-    const knownKeys = schema instanceof z.ZodType ? (at: JsonPath) => objectKeysAt(schema, at.slice(path.length)) : undefined;
+    // Typo hints need the schema's keys, which only the built-ins' own schemas expose.
+    const own = ownSchema(schema);
+    const knownKeys = own ? (at: JsonPath) => objectKeysAt(own, at.slice(path.length)) : undefined;
     throw new OptionsError(issuesToProblems(result.issues, path, ErrorCode.PLUGIN_OPTIONS_INVALID, knownKeys));
   }
   return result.value;

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as v from 'valibot';
+import { strictObject } from '../../../core/config/schema-parts.js';
+import { withFriendlyIssues } from '../../../core/config/validation-messages.js';
 
 const URL_MESSAGE = 'must be an http:// or https:// URL such as "http://127.0.0.1:11434"';
 
@@ -17,21 +19,20 @@ export function checkOllamaUrl(value: string): string | undefined {
 }
 
 /** ollamaVramOptionsSchema checks the ollama-vram collector's options and fills their defaults. */
-export const ollamaVramOptionsSchema = z.strictObject({
-  url: z
-    .string()
-    .max(512)
-    .check((ctx) => {
-      const problem = checkOllamaUrl(ctx.value);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-    })
-    .default('http://127.0.0.1:11434')
-    .describe('Base URL of the Ollama server; the collector reads {url}/api/ps. Also sent to the hub as ollama_url.'),
-  models: z
-    .boolean()
-    .default(true)
-    .describe('Whether to report the loaded models as ollama_models (null when false).'),
-});
+export const ollamaVramOptionsSchema = withFriendlyIssues(
+  strictObject({
+    url: v.optional(
+      v.pipe(
+        v.string(),
+        v.maxLength(512),
+        v.check((value) => checkOllamaUrl(value) === undefined, (issue) => checkOllamaUrl(issue.input) ?? URL_MESSAGE),
+        v.description('Base URL of the Ollama server; the collector reads {url}/api/ps. Also sent to the hub as ollama_url.'),
+      ),
+      'http://127.0.0.1:11434',
+    ),
+    models: v.optional(v.pipe(v.boolean(), v.description('Whether to report the loaded models as ollama_models (null when false).')), true),
+  }),
+);
 
 /** OllamaVramOptions are the ollama-vram collector's options after defaults. */
-export type OllamaVramOptions = z.output<typeof ollamaVramOptionsSchema>;
+export type OllamaVramOptions = v.InferOutput<typeof ollamaVramOptionsSchema>;

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import '../../../core/config/validation-messages.js';
+import * as v from 'valibot';
+import { int, nonEmptyString, strictObject } from '../../../core/config/schema-parts.js';
+import { withFriendlyIssues } from '../../../core/config/validation-messages.js';
 
 /**
  * DEFAULT_PORT is the port the exporter listens on unless told otherwise. Prometheus' registry of exporter ports
@@ -13,21 +14,29 @@ export const DEFAULT_PORT = 9477;
 const METRIC_PREFIX_PATTERN = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
 
 /** prometheusOptionsSchema validates the prometheus transport's options and fills their defaults. */
-export const prometheusOptionsSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; loopback by default.'),
-  port: z.int().min(0).max(65535).default(DEFAULT_PORT).describe('TCP port; 0 picks a free one.'),
-  path: z
-    .string()
-    .regex(/^\/[^?#\s]*$/, { error: 'must start with "/" and have no query, fragment or spaces, e.g. "/metrics"' })
-    .default('/metrics')
-    .describe('URL path of the metrics page.'),
-  prefix: z
-    .string()
-    .regex(METRIC_PREFIX_PATTERN, { error: 'must be empty or start a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)' })
-    .default('sidecar_')
-    .describe('Prepended to every metric name except the process ones.'),
-  process_metrics: z.boolean().default(false).describe("Also expose prom-client's Node.js process metrics."),
-});
+export const prometheusOptionsSchema = withFriendlyIssues(
+  strictObject({
+    host: v.optional(v.pipe(nonEmptyString(), v.description('Address to listen on; loopback by default.')), '127.0.0.1'),
+    port: v.optional(v.pipe(int(0, 65535), v.description('TCP port; 0 picks a free one.')), DEFAULT_PORT),
+    path: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\/[^?#\s]*$/, 'must start with "/" and have no query, fragment or spaces, e.g. "/metrics"'),
+        v.description('URL path of the metrics page.'),
+      ),
+      '/metrics',
+    ),
+    prefix: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(METRIC_PREFIX_PATTERN, 'must be empty or start a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)'),
+        v.description('Prepended to every metric name except the process ones.'),
+      ),
+      'sidecar_',
+    ),
+    process_metrics: v.optional(v.pipe(v.boolean(), v.description("Also expose prom-client's Node.js process metrics.")), false),
+  }),
+);
 
 /** PrometheusOptions are the prometheus transport's options with defaults applied. */
-export type PrometheusOptions = z.output<typeof prometheusOptionsSchema>;
+export type PrometheusOptions = v.InferOutput<typeof prometheusOptionsSchema>;
