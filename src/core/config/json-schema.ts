@@ -1,26 +1,23 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
-import { z } from 'zod';
 import type { PluginManifest } from '../contracts/plugin.js';
 import { configFileSchema } from './schema.js';
 import { ownSchema } from './validation-messages.js';
 
 type JsonSchema = Record<string, unknown>;
 
-const toJson = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-
 /**
- * toJsonFromValibot converts one of the sidecar's own schemas. Checks written as code (a URL check, a rule across
- * two fields) have no JSON Schema form and are left to the sidecar, as before.
+ * toJson converts one of the sidecar's own schemas. Checks written as code (a URL check, a rule across two
+ * fields) have no JSON Schema form and are left to the sidecar, as before.
  */
-const toJsonFromValibot = (schema: v.GenericSchema): JsonSchema =>
+const toJson = (schema: v.GenericSchema): JsonSchema =>
   toJsonSchema(schema, { target: 'draft-2020-12', typeMode: 'input', ignoreActions: ['check', 'raw_check'] }) as JsonSchema;
 
 /** optionsRule makes an `if plugin is NAME then options match SCHEMA` rule for one built-in. */
 function optionsRule(name: string, manifest: PluginManifest): JsonSchema | undefined {
   const own = ownSchema(manifest.options);
   if (!own) return undefined;
-  const { $schema: _drop, ...options } = toJsonFromValibot(own);
+  const { $schema: _drop, ...options } = toJson(own);
   return { if: { properties: { plugin: { const: name } }, required: ['plugin'] }, then: { properties: { options } } };
 }
 

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as v from 'valibot';
 import { ConfigError, ErrorCode, sortProblems, type Problem } from '../errors.js';
 import { substituteEnv } from './env-substitution.js';
 import { describeSyntaxError } from './json-syntax.js';
 import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
-import { issuesToProblems, zodObjectKeysAt } from './validation-messages.js';
+import { issuesToProblems, objectKeysAt, validate } from './validation-messages.js';
 
 /** MAX_CONFIG_BYTES bounds what is read: a config is a few kB; a huge file is a mistake. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -41,12 +41,12 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const raw = parseJson(text.replace(/^\uFEFF/, ''), file);
   const problems: Problem[] = [];
   const substituted = substituteEnv(raw, env, problems);
-  const result = configFileSchema.safeParse(substituted);
-  if (!result.success) {
-    problems.push(...issuesToProblems(result.error.issues, [], ErrorCode.CONFIG_INVALID, (p) => zodObjectKeysAt(configFileSchema, p)));
+  const result = validate(configFileSchema, substituted);
+  if (result.issues) {
+    problems.push(...issuesToProblems(result.issues, [], ErrorCode.CONFIG_INVALID, (p) => objectKeysAt(configFileSchema, p)));
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(file, sortProblems(problems), bestEffort(substituted, file));
-  return toSidecarConfig(result.data, file);
+  if (problems.length > 0 || result.issues) throw new ConfigError(file, sortProblems(problems), bestEffort(substituted, file));
+  return toSidecarConfig(result.value, file);
 }
 
 function toSidecarConfig({ agent, collectors, transports }: ConfigFile, file: string): SidecarConfig {
@@ -68,10 +68,14 @@ function toSidecarConfig({ agent, collectors, transports }: ConfigFile, file: st
 function bestEffort(doc: unknown, file: string): SidecarConfig | undefined {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
   const raw = doc as Record<string, unknown>;
-  const entries = <T>(value: unknown, schema: z.ZodType<T>, placeholder: T): T[] =>
-    Array.isArray(value) ? value.map((item) => schema.safeParse(item).data ?? placeholder) : [];
+  const valid = <S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> | undefined => {
+    const result = validate(schema, value);
+    return result.issues ? undefined : result.value;
+  };
+  const entries = <S extends v.GenericSchema>(value: unknown, schema: S, placeholder: v.InferOutput<S>): v.InferOutput<S>[] =>
+    Array.isArray(value) ? value.map((item) => valid(schema, item) ?? placeholder) : [];
   const disabled = { plugin: '-', enabled: false, options: {} };
-  const agent = agentSchema.safeParse(raw.agent ?? {}).data ?? agentSchema.parse({});
+  const agent = valid(agentSchema, raw.agent ?? {}) ?? valid(agentSchema, {})!;
   return toSidecarConfig(
     {
       agent,

@@ -1,40 +1,40 @@
-import { z } from 'zod';
-import './validation-messages.js';
+import * as v from 'valibot';
+import { int, jsonObject, nonEmptyString, strictObject } from './schema-parts.js';
 
-const pluginOptions = z.record(z.string(), z.unknown()).default({});
+const described = <S extends v.GenericSchema>(schema: S, text: string) => v.pipe(schema, v.description(text));
+
+const plugin = described(nonEmptyString(), 'A built-in name, a path starting with ./, ../ or /, or an npm package name.');
+const enabled = v.optional(described(v.boolean(), 'false keeps the entry in the file but does not run it.'), true);
+const pluginOptions = v.optional(described(jsonObject(), "The plugin's own options, checked by its schema."), {});
 
 /** collectorEntrySchema is one entry of `collectors` in plugins.json. */
-export const collectorEntrySchema = z.strictObject({
-  plugin: z.string().min(1).describe('A built-in name, a path starting with ./, ../ or /, or an npm package name.'),
-  enabled: z.boolean().default(true).describe('false keeps the entry in the file but does not run it.'),
-  timeout_ms: z.int().min(1).max(600_000).default(2000).describe('Deadline for one collection, in ms.'),
-  isolate: z.boolean().default(false).describe('Run the plugin in a worker thread that is replaced if it hangs.'),
-  options: pluginOptions.describe("The plugin's own options, checked by its schema."),
+export const collectorEntrySchema = strictObject({
+  plugin,
+  enabled,
+  timeout_ms: v.optional(described(int(1, 600_000), 'Deadline for one collection, in ms.'), 2000),
+  isolate: v.optional(described(v.boolean(), 'Run the plugin in a worker thread that is replaced if it hangs.'), false),
+  options: pluginOptions,
 });
 
 /** transportEntrySchema is one entry of `transports` in plugins.json. */
-export const transportEntrySchema = z.strictObject({
-  plugin: z.string().min(1).describe('A built-in name, a path starting with ./, ../ or /, or an npm package name.'),
-  enabled: z.boolean().default(true).describe('false keeps the entry in the file but does not run it.'),
-  options: pluginOptions.describe("The plugin's own options, checked by its schema."),
-});
+export const transportEntrySchema = strictObject({ plugin, enabled, options: pluginOptions });
 
 /** agentSchema says who the sidecar reports as, and when. */
-export const agentSchema = z.strictObject({
-  id: z.string().min(1).max(128).optional().describe('Agent id sent to the hub; defaults to the hostname.'),
-  name: z.string().min(1).max(256).optional().describe('Display name; defaults to the id.'),
-  initial_delay_ms: z.int().min(0).max(86_400_000).default(5000).describe('Delay before the first report, in ms.'),
-  interval_ms: z.int().min(100).max(86_400_000).default(30_000).describe('Time between reports, in ms.'),
+export const agentSchema = strictObject({
+  id: v.optional(described(v.pipe(nonEmptyString(), v.maxLength(128)), 'Agent id sent to the hub; defaults to the hostname.')),
+  name: v.optional(described(v.pipe(nonEmptyString(), v.maxLength(256)), 'Display name; defaults to the id.')),
+  initial_delay_ms: v.optional(described(int(0, 86_400_000), 'Delay before the first report, in ms.'), 5000),
+  interval_ms: v.optional(described(int(100, 86_400_000), 'Time between reports, in ms.'), 30_000),
 });
 
 /** configFileSchema is the whole plugins.json. */
-export const configFileSchema = z.strictObject({
-  $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
-  agent: agentSchema.default({ initial_delay_ms: 5000, interval_ms: 30_000 }),
-  collectors: z.array(collectorEntrySchema).default([]),
-  transports: z.array(transportEntrySchema).default([]),
+export const configFileSchema = strictObject({
+  $schema: v.optional(described(v.string(), 'Path or URL of the JSON Schema, for editors.')),
+  agent: v.optional(agentSchema, { initial_delay_ms: 5000, interval_ms: 30_000 }),
+  collectors: v.optional(v.array(collectorEntrySchema), []),
+  transports: v.optional(v.array(transportEntrySchema), []),
 });
 
-export type CollectorEntry = z.output<typeof collectorEntrySchema>;
-export type TransportEntry = z.output<typeof transportEntrySchema>;
-export type ConfigFile = z.output<typeof configFileSchema>;
+export type CollectorEntry = v.InferOutput<typeof collectorEntrySchema>;
+export type TransportEntry = v.InferOutput<typeof transportEntrySchema>;
+export type ConfigFile = v.InferOutput<typeof configFileSchema>;

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { z } from 'zod';
 import { ErrorCode, type Problem } from '../errors.js';
 import { closest } from '../did-you-mean.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
@@ -8,7 +7,6 @@ import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 const ARTICLE: Record<string, string> = {
   string: 'a string',
   number: 'a number',
-  int: 'an integer',
   boolean: 'true or false',
   object: 'an object',
   strict_object: 'an object',
@@ -142,31 +140,6 @@ export function ownSchema(schema: unknown): v.GenericSchema | undefined {
   return typeof schema === 'object' && schema !== null && OWN_SCHEMAS.has(schema) ? (schema as v.GenericSchema) : undefined;
 }
 
-function friendlyZodMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type': {
-      const expected = ARTICLE[issue.expected] ?? issue.expected;
-      return issue.input === undefined ? `is required (${expected})` : `expected ${expected}, got ${describeValue(issue.input)}`;
-    }
-    case 'too_small':
-      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
-      if (issue.origin === 'string') return `must be at least ${issue.minimum} characters`;
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} items`;
-      return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, got ${describeValue(issue.input)}`;
-    case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;
-      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}, got ${describeValue(issue.input)}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
-    default:
-      return undefined;
-  }
-}
-
-// Zod's default texts ("Invalid input: expected string, received number") read poorly in a config error.
-z.config({ customError: friendlyZodMessage });
-
 function hintFor(key: string, known: readonly string[] | undefined): string {
   if (known === undefined) return '';
   const guess = closest(key, known);
@@ -226,31 +199,4 @@ export function objectKeysAt(schema: v.GenericSchema, path: JsonPath): readonly 
     else return [];
   }
   return current?.entries ? Object.keys(current.entries) : [];
-}
-
-/** zodObjectKeysAt lists the keys a zod schema allows at a path, for typo suggestions. */
-export function zodObjectKeysAt(schema: z.ZodType, path: JsonPath): readonly string[] {
-  let current: unknown = schema;
-  for (const segment of [...path, null]) {
-    current = unwrapZod(current);
-    if (segment === null) break;
-    if (current instanceof z.ZodObject) current = current.shape[String(segment)];
-    else if (current instanceof z.ZodArray) current = current.element;
-    else if (current instanceof z.ZodRecord) current = current.valueType;
-    else return [];
-  }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
-}
-
-function unwrapZod(schema: unknown): unknown {
-  let current = schema;
-  while (
-    current instanceof z.ZodDefault ||
-    current instanceof z.ZodOptional ||
-    current instanceof z.ZodNullable ||
-    current instanceof z.ZodPipe
-  ) {
-    current = current instanceof z.ZodPipe ? current.in : (current as z.ZodDefault).unwrap();
-  }
-  return current;
 }
