@@ -1,9 +1,13 @@
 /**
- * Hold pauses all sending for a while after the hub answered `rate_limited`. A new hold replaces the old one;
+ * Hold pauses all sending for a while after the hub answered `rate_limited`. A new hold never shortens the
+ * current one: it ends at the later of the two ends. (While on hold only keepalive pings are written, and the
+ * hub's refusal of one, with its own `retry_after_ms`, must not release the report held back for longer.)
  * `onEnd` runs when the time is up (not when cleared).
  */
 export class Hold {
   #timer: NodeJS.Timeout | undefined;
+  /** #until is when the current hold ends, on performance.now()'s clock. */
+  #until = 0;
   readonly #waiters = new Set<() => void>();
 
   constructor(private readonly onEnd: () => void) {}
@@ -13,14 +17,18 @@ export class Hold {
     return this.#timer !== undefined;
   }
 
-  /** start holds for `ms` from now. */
-  start(ms: number): void {
+  /** start holds for `ms` from now, or until the current hold ends if that is later; returns the ms left. */
+  start(ms: number): number {
+    const now = performance.now();
+    if (this.active && this.#until >= now + ms) return Math.ceil(this.#until - now);
     clearTimeout(this.#timer);
+    this.#until = now + ms;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#wake();
       this.onEnd();
     }, ms);
+    return ms;
   }
 
   /** ended resolves when the hold ends or is cleared, or when `signal` aborts. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { WebsocketOptions } from './config.js';
@@ -28,8 +29,10 @@ export interface HubConnectionSetup {
   readonly redact: (value: string) => string;
   /** identifyFrame builds the identify frame; it must not throw. */
   readonly identifyFrame: (signal: AbortSignal) => Promise<Record<string, unknown>>;
-  /** isHeld says that sending is on hold (rate limited): pings wait too. */
+  /** isHeld says that sending is on hold (rate limited): pings wait too, but for keepalives. */
   readonly isHeld: () => boolean;
+  /** keepaliveMs: while identified, a ping goes whenever nothing was written for this long, hold or not. */
+  readonly keepaliveMs: number;
 }
 
 const PING = JSON.stringify({ type: 'ping', protocol_version: 1 });
@@ -39,6 +42,16 @@ const PING = JSON.stringify({ type: 'ping', protocol_version: 1 });
  * of piling up in the socket's memory; they are written on a later pump.
  */
 export const MAX_SOCKET_BACKLOG_BYTES = 256 * 1024;
+
+/** HUB_SILENCE_LIMIT_MS: the hub drops a connection that is silent for this long (PROTOCOL.md). */
+export const HUB_SILENCE_LIMIT_MS = 60_000;
+
+/**
+ * KEEPALIVE_MS is the longest an identified connection stays silent: a rate-limit hold (up to 60 s) stops the
+ * regular pings, so a keepalive ping goes when nothing was written for this long. 10 s below the hub's limit
+ * leaves room for a late timer and the network, as the 50 s cap of `ping_interval_ms` does.
+ */
+export const KEEPALIVE_MS = HUB_SILENCE_LIMIT_MS - 10_000;
 
 /**
  * HubConnection is one WebSocket to the hub: it sends `identify` on open, pings while identified, watches for
@@ -55,6 +68,9 @@ export class HubConnection {
   #lastError: string | undefined;
   #identifyTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
+  #keepaliveTimer: NodeJS.Timeout | undefined;
+  /** #lastWriteAt is when a frame was last written, on performance.now()'s clock. */
+  #lastWriteAt = 0;
 
   constructor(
     private readonly setup: HubConnectionSetup,
@@ -87,7 +103,7 @@ export class HubConnection {
   /** send writes one frame if the socket is open and not backed up; false otherwise. */
   send(frame: string): boolean {
     if (this.#ws.readyState !== WebSocket.OPEN || this.#ws.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) return false;
-    this.#ws.send(frame);
+    this.#write(frame);
     return true;
   }
 
@@ -136,6 +152,7 @@ export class HubConnection {
         this.#identified = true;
         clearTimeout(this.#identifyTimer);
         this.#pingTimer = setInterval(() => this.#ping(), this.setup.options.ping_interval_ms);
+        this.#armKeepalive();
         return this.hooks.identified();
       case 'pong':
         if (this.#receipts.answered()) this.hooks.settled();
@@ -171,19 +188,46 @@ export class HubConnection {
     if (!this.setup.isHeld()) this.#writePing();
   }
 
+  /** armKeepalive sets the keepalive timer for when the connection will have been silent for keepaliveMs. */
+  #armKeepalive(): void {
+    const due = this.#lastWriteAt + this.setup.keepaliveMs - performance.now();
+    this.#keepaliveTimer = setTimeout(() => this.#keepalive(), Math.max(1, Math.ceil(due)));
+  }
+
+  /**
+   * keepalive writes a ping if nothing was written for keepaliveMs, even on a rate-limit hold: the hub drops a
+   * connection silent for 60 s, and a hold lasts up to 60 s. Otherwise (something was written since) it only
+   * re-arms, so the timer costs one wake-up per keepaliveMs, not one per frame.
+   */
+  #keepalive(): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    // 1 ms of slack: timers may fire a fraction of a millisecond early against performance.now().
+    if (performance.now() - this.#lastWriteAt >= this.setup.keepaliveMs - 1) {
+      this.setup.logger.debug({ held: this.setup.isHeld() }, `Nothing written for ${this.setup.keepaliveMs} ms; keepalive ping`);
+      this.#writePing();
+    }
+    this.#armKeepalive();
+  }
+
   /**
    * writePing writes a ping even when the socket is backed up: a hub that stopped reading is found out by the
    * missing answer (then the connection is terminated and made again), which a skipped ping would never show.
    */
   #writePing(receipt = false): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
-    this.#ws.send(PING);
+    this.#write(PING);
     this.#receipts.pinged(receipt);
+  }
+
+  #write(frame: string): void {
+    this.#ws.send(frame);
+    this.#lastWriteAt = performance.now();
   }
 
   #onClose(code: number, reason: string): void {
     clearTimeout(this.#identifyTimer);
     clearInterval(this.#pingTimer);
+    clearTimeout(this.#keepaliveTimer);
     this.#receipts.clear();
     this.#identified = false;
     this.#abort.abort();

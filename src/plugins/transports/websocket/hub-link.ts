@@ -16,6 +16,8 @@ export interface HubLinkSetup {
   readonly redact: (value: string) => string;
   readonly safeUrl: string;
   readonly isHeld: () => boolean;
+  /** keepaliveMs: the longest an identified connection stays silent (see HubConnectionSetup). */
+  readonly keepaliveMs: number;
   readonly identified: () => void;
   /** settled: the report last written was handled by the hub and not refused. */
   readonly settled: () => void;
@@ -69,6 +71,7 @@ export class HubLink {
     try {
       this.#conn = new HubConnection(
         { url: options.url, options, ca: setup.ca, agentId: agent.id, logger, redact: setup.redact, isHeld: setup.isHeld,
+          keepaliveMs: setup.keepaliveMs,
           identifyFrame: (signal) => identifyFrame(ctx, signal, setup.redact) },
         {
           opened: () => void (this.#closing || (this.#state = 'identifying')),

@@ -3,6 +3,7 @@ import type { ResourceReport } from '../../../core/contracts/report.js';
 import { describeError } from '../../../core/errors.js';
 import type { WebsocketOptions } from './config.js';
 import { Hold } from './hold.js';
+import { KEEPALIVE_MS } from './hub-connection.js';
 import { HubLink } from './hub-link.js';
 import { Outbox } from './outbox.js';
 import { createRedactor, safeUrl } from './redact.js';
@@ -14,6 +15,8 @@ export interface WebsocketDeps {
   readonly ca?: Buffer | undefined;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** keepaliveMs: the longest an identified connection stays silent, hold or not. Default KEEPALIVE_MS (50 s). */
+  readonly keepaliveMs?: number;
 }
 
 /**
@@ -57,6 +60,7 @@ export class WebsocketTransport implements Transport {
       redact,
       safeUrl: this.#safeUrl,
       isHeld: () => this.#hold.active,
+      keepaliveMs: deps.keepaliveMs ?? KEEPALIVE_MS,
       identified: () => this.#pump(),
       settled: () => this.#onSettled(),
       rateLimited: (ms, refusedReport) => this.#onRateLimited(ms, refusedReport),
@@ -127,16 +131,18 @@ export class WebsocketTransport implements Transport {
   }
 
   /**
-   * onRateLimited holds all sending for `wait` ms. When the refused frame was the report in flight, it goes back
-   * to the front of the queue (resent first after the hold) and no longer counts as sent.
+   * onRateLimited holds all sending for `wait` ms, keepalive pings excepted (see HubConnection). When the refused
+   * frame was the report in flight, it goes back to the front of the queue (resent first after the hold) and no
+   * longer counts as sent.
    */
   #onRateLimited(wait: number, refusedReport: boolean): void {
     const requeued = refusedReport && this.#outbox.requeueRefused();
     if (requeued) this.#sent--;
     const level = this.#limited ? 'debug' : 'warn';
     this.#limited = true;
-    this.ctx.logger[level]({ retry_after_ms: wait, requeued }, `Hub rate limited us; holding all frames for ${wait} ms`);
-    this.#hold.start(wait);
+    // A hold never shortens the current one (a refused keepalive ping answers with the light tier's own delay).
+    const held = this.#hold.start(wait);
+    this.ctx.logger[level]({ retry_after_ms: wait, requeued }, `Hub rate limited us; holding all frames for ${held} ms`);
   }
 
   /**

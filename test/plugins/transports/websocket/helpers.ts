@@ -4,6 +4,7 @@ import type { Transport, TransportContext, TransportStatus } from '../../../../s
 import type { ResourceReport } from '../../../../src/core/contracts/report.js';
 import { websocketTransport } from '../../../../src/plugins/transports/websocket/index.js';
 import type { WebsocketOptions } from '../../../../src/plugins/transports/websocket/config.js';
+import { WebsocketTransport, type WebsocketDeps } from '../../../../src/plugins/transports/websocket/transport.js';
 
 /** TOKEN is distinctive so a leak into any log line is easy to find. */
 export const TOKEN = 'tok-Zq8SECRET-5d1e';
@@ -33,11 +34,11 @@ export async function parseOptions(raw: unknown): Promise<WebsocketOptions> {
   return result.value;
 }
 
-/** build creates the transport through its manifest with a ctx whose logger writes into memory. */
-export async function build(
-  raw: Record<string, unknown>,
-  extra: Partial<Pick<TransportContext, 'identify' | 'configDir'>> = {},
-): Promise<Built> {
+/** BuildExtra overrides parts of the ctx; `deps` builds the transport directly with those seams (no ca_file). */
+export type BuildExtra = Partial<Pick<TransportContext, 'identify' | 'configDir'>> & { deps?: WebsocketDeps };
+
+/** build creates the transport through its manifest (or with `extra.deps`) with a ctx logging into memory. */
+export async function build(raw: Record<string, unknown>, extra: BuildExtra = {}): Promise<Built> {
   const lines: string[] = [];
   const stream = { write: (line: string) => void (lines.push(line), ALL_LOG_LINES.push(line)) };
   const logger = pino({ level: 'debug' }, stream).child({ plugin: 'websocket' });
@@ -51,7 +52,7 @@ export async function build(
     identify: extra.identify ?? (async () => ({ ollama_url: 'http://127.0.0.1:11434' })),
     runtimeStatus: () => ({ agentId: AGENT.id, reports: 0, lastReportAt: null, collectors: [], transports: [] }),
   };
-  const transport = (await websocketTransport.create(ctx)) as Built['transport'];
+  const transport = (extra.deps ? new WebsocketTransport(ctx, extra.deps) : await websocketTransport.create(ctx)) as Built['transport'];
   return {
     transport,
     lines,

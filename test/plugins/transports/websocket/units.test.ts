@@ -3,6 +3,7 @@ import { registerSecrets } from '../../../../src/cli/setup.js';
 import type { SidecarConfig } from '../../../../src/core/config/sidecar-config.js';
 import { SecretScrubber } from '../../../../src/core/logger.js';
 import { cooldownMs, createBackoff } from '../../../../src/plugins/transports/websocket/backoff.js';
+import { Hold } from '../../../../src/plugins/transports/websocket/hold.js';
 import { parseHubMessage } from '../../../../src/plugins/transports/websocket/hub-messages.js';
 import { Receipts } from '../../../../src/plugins/transports/websocket/receipts.js';
 import { createRedactor, safeUrl } from '../../../../src/plugins/transports/websocket/redact.js';
@@ -83,6 +84,32 @@ describe('parseHubMessage', () => {
       { type: 'error', error: `${'x'.repeat(195)}pw-secret-2` },
     ];
     for (const frame of echoed) expect(parse(frame)).not.toMatch(/secret|pw-se/);
+  });
+});
+
+describe('Hold', () => {
+  it('never shortens the current hold: a new one ends at the later of the two ends', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const ends: number[] = [];
+      const hold = new Hold(() => ends.push(performance.now()));
+      expect(hold.start(1000)).toBe(1000);
+      vi.advanceTimersByTime(400);
+      expect(hold.start(10)).toBe(600); // a refused keepalive ping: the hold still ends at 1000
+      vi.advanceTimersByTime(599);
+      expect(hold.active).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(ends).toEqual([1000]);
+      expect(hold.active).toBe(false);
+      hold.start(100);
+      expect(hold.start(500)).toBe(500); // a longer one extends it
+      vi.advanceTimersByTime(499);
+      expect(hold.active).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(ends).toEqual([1000, 1500]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
