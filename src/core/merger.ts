@@ -1,4 +1,4 @@
-import type { FieldValue, PartialReport, ResourceReport } from './contracts/report.js';
+import { describeHubType, describeJsonType, HUB_REPORT_FIELDS, hubFieldMismatch, type FieldValue, type HubFieldRule, type PartialReport, type ResourceReport } from './contracts/report.js';
 
 /** CollectorOutcome is one collector's result in a cycle: its declared fields and picked values, or null if it failed. */
 export interface CollectorOutcome {
@@ -62,14 +62,46 @@ export function sanitizeValue(value: unknown, budget: Budget = { left: MAX_VALUE
 }
 
 /**
- * pickFields keeps the declared fields of a collector's answer, sanitized, and drops the rest. It reads the
- * answer, so it runs inside the collector's own failure handling: a getter that throws, or an answer over
- * the size budget, fails that collector only.
+ * notAReport says why a collector's answer is not a report object (`a list`, `a string`, `null`...), or
+ * undefined when it is one. Every such answer fails the collector the same way, with a warning.
  */
-export function pickFields(values: PartialReport, declared: readonly string[]): Record<string, FieldValue> {
+export function notAReport(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? undefined : describeJsonType(value);
+}
+
+/** WrongType is a hub field a collector returned with a type the hub would reject; it was sent as null. */
+export interface WrongType {
+  readonly field: string;
+  /** expected is the hub's type, e.g. `a number`. */
+  readonly expected: string;
+  /** got is what the collector gave, e.g. `a string`. */
+  readonly got: string;
+}
+
+// HUB_RULES is HUB_REPORT_FIELDS as a Map, for a quick lookup per declared field.
+const HUB_RULES: ReadonlyMap<string, HubFieldRule> = new Map(Object.entries(HUB_REPORT_FIELDS));
+
+/**
+ * pickFields keeps the declared fields of a collector's answer, sanitized, and drops the rest. A field the hub
+ * knows (HUB_REPORT_FIELDS) with a value of the wrong type becomes null, since the hub would reject the whole
+ * report for it; each such field is pushed to `wrongTypes` when given. It reads the answer, so it runs inside
+ * the collector's own failure handling: a getter that throws, or an answer over the size budget, fails that
+ * collector only.
+ */
+export function pickFields(values: PartialReport, declared: readonly string[], wrongTypes?: WrongType[]): Record<string, FieldValue> {
   const budget = { left: MAX_VALUES_PER_COLLECTOR };
   const picked: Record<string, FieldValue> = {};
-  for (const field of declared) picked[field] = sanitizeValue(values[field], budget);
+  for (const field of declared) {
+    const value = sanitizeValue(values[field], budget);
+    const rule = value === null ? undefined : HUB_RULES.get(field);
+    const got = rule && hubFieldMismatch(value, rule);
+    if (got === undefined) {
+      picked[field] = value;
+    } else {
+      picked[field] = null;
+      wrongTypes?.push({ field, expected: describeHubType(rule!), got });
+    }
+  }
   return picked;
 }
 

@@ -1,5 +1,5 @@
 import type { TransportContext } from '../../../core/contracts/plugin.js';
-import type { IdentifyFields } from '../../../core/contracts/report.js';
+import { describeHubType, HUB_IDENTIFY_FIELDS, hubFieldMismatch, hubFieldRule, type IdentifyFields } from '../../../core/contracts/report.js';
 import { describeError } from '../../../core/errors.js';
 import type { WebsocketOptions } from './config.js';
 
@@ -7,6 +7,8 @@ import type { WebsocketOptions } from './config.js';
  * identifyFrame builds the handshake frame: the framework's fields, then what collectors contribute through
  * `ctx.identify` (e.g. `ollama_url`). Null and undefined values are left out (the hub reads null as absent and
  * validates strictly), and collectors cannot override `type`, `protocol_version`, `agent_id`, `token` or `name`.
+ * A field the hub knows (HUB_IDENTIFY_FIELDS) with the wrong type or an over-long string is left out with a
+ * warning: the hub would refuse the whole identify for it, and the sidecar would never be identified.
  * It never throws: if gathering fails, the frame goes without the extra fields.
  */
 export async function identifyFrame(
@@ -29,6 +31,13 @@ export async function identifyFrame(
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === null || value === undefined || Object.hasOwn(frame, key)) continue;
+    const rule = hubFieldRule(HUB_IDENTIFY_FIELDS, key);
+    const got = rule && hubFieldMismatch(value, rule);
+    if (got !== undefined) {
+      const expected = describeHubType(rule!);
+      ctx.logger.warn({ field: key, expected, got }, `Left "${key}" out of identify: the hub needs ${expected}, a collector gave ${got}`);
+      continue;
+    }
     frame[key] = value;
   }
   return frame;
