@@ -46,12 +46,25 @@ function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** json renders a hub-supplied value as JSON ('missing' when absent); pass it through `text` before logging. */
+function json(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}
+
+/**
+ * problems reads a `validation_failed` answer's `errors`. An entry with nothing readable carries its raw JSON
+ * as `detail`; when the list is missing, not a list or holds no object, one entry carries the raw `errors`,
+ * so the rejection is still logged with what can be said about it.
+ */
 function problems(value: unknown, redact: Redact): FieldProblem[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && !Array.isArray(e))
-    .slice(0, 50)
-    .map((e) => ({ field: text(e.field, redact), error: text(e.error, redact), detail: text(e.detail, redact) }));
+  const entries = Array.isArray(value) ? value.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null && !Array.isArray(e)) : [];
+  if (entries.length === 0) return [{ field: '?', error: 'unreadable', detail: text(`errors: ${json(value)}`, redact) }];
+  return entries.slice(0, 50).map((e) => {
+    const problem = { field: text(e.field, redact), error: text(e.error, redact), detail: text(e.detail, redact) };
+    if (problem.field || problem.error || problem.detail) return problem;
+    const { value: _value, ...rest } = e;
+    return { field: '?', error: 'unreadable', detail: text(json(rest), redact) };
+  });
 }
 
 function narrowError(frame: Record<string, unknown>, redact: Redact): HubMessage {
