@@ -7,5 +7,5 @@ export const stdoutTransport = defineTransport<StdoutOptions>({
   name: 'stdout',
   description: 'Writes each report to standard output as one line of JSON.',
   options: stdoutOptionsSchema,
-  create: () => createStdoutTransport(),
+  create: (ctx) => createStdoutTransport(process.stdout, ctx.logger),
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { ResourceReport, Transport } from '../../../plugin.js';
+import type { Logger, ResourceReport, Transport } from '../../../plugin.js';
 
 /** describe gives a one-line reason for a stream error. */
 function describe(err: unknown): string {
@@ -10,31 +10,48 @@ function describe(err: unknown): string {
 /**
  * createStdoutTransport builds a transport that writes each report as one JSON line to `stream`
  * (process.stdout by default). `send` never waits; `stop` waits, within its signal, for the stream to drain.
- * Stream errors (e.g. EPIPE when the reader went away) are counted in `status`, not thrown.
+ *
+ * A stream error (e.g. EPIPE when the reader went away) is not thrown: the stream counts as closed from then on,
+ * one warning says so, and every later report is dropped and counted, without being serialised. The stream's own
+ * state cannot tell: process.stdout is never destroyed, and is `writable` again after each failed write.
  */
-export function createStdoutTransport(stream: Writable = process.stdout): Transport {
+export function createStdoutTransport(stream: Writable = process.stdout, logger?: Logger): Transport {
   let sent = 0;
+  let dropped = 0;
+  let closed = false;
   let lastError: string | null = null;
-  const onError = (err: unknown) => {
-    lastError = describe(err);
+  const close = (reason: string) => {
+    lastError = reason;
+    if (closed) return;
+    closed = true;
+    logger?.warn({ reason }, `Cannot write to stdout (${reason}); later reports are dropped`);
+  };
+  const onError = (err: unknown) => close(describe(err));
+  // One callback for every write (no closure per report): a write that failed was not delivered after all.
+  const afterWrite = (err?: Error | null) => {
+    if (!err) return;
+    sent--;
+    dropped++;
+    close(describe(err));
   };
   stream.on('error', onError);
   return {
     send(report: ResourceReport) {
-      if (stream.destroyed || !stream.writable) {
-        lastError ??= 'stream is closed';
+      if (!closed && (stream.destroyed || !stream.writable)) close(lastError ?? 'stream is closed');
+      if (closed) {
+        dropped++;
         return;
       }
-      stream.write(`${JSON.stringify(report)}\n`);
+      stream.write(`${JSON.stringify(report)}\n`, afterWrite);
       sent++;
     },
     async stop(signal: AbortSignal) {
-      if (!stream.writableNeedDrain || stream.destroyed) return;
+      if (closed || !stream.writableNeedDrain || stream.destroyed) return;
       // once() rejects on 'error' or abort; either way there is nothing more to wait for.
       await once(stream, 'drain', { signal }).catch(() => undefined);
     },
     status() {
-      return { sent, last_error: lastError };
+      return { sent, dropped, closed, last_error: lastError };
     },
     dispose() {
       stream.off('error', onError);
