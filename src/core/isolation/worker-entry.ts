@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Collector, CollectorManifest } from '../contracts/plugin.js';
 import type { FieldValue } from '../contracts/report.js';
 import { describeError } from '../errors.js';
-import { sanitizeValue } from '../merger.js';
+import { notAReport, sanitizeValue } from '../merger.js';
 import { manifestOf } from '../plugins/load-plugin.js';
 import { workerLogger } from './worker-logger.js';
 import type { CallMethod, HostMessage, WorkerInit, WorkerMessage, WorkerPlugin } from './protocol.js';
@@ -45,9 +45,10 @@ async function call(id: number, method: CallMethod): Promise<void> {
   try {
     if (!instance) throw new Error('collector is not running');
     const value: unknown = method === 'collect' ? await instance.collect(controller.signal) : await (instance.identify?.(controller.signal) ?? {});
-    if (value === null || typeof value !== 'object') throw new Error(`${method}() returned ${value === null ? 'null' : typeof value}, not an object`);
+    const notObject = notAReport(value);
+    if (notObject) throw new Error(`${method}() returned ${notObject}, not an object`);
     const clean: Record<string, FieldValue> = {};
-    for (const [field, item] of Object.entries(value)) clean[field] = sanitizeValue(item);
+    for (const [field, item] of Object.entries(value as Record<string, unknown>)) clean[field] = sanitizeValue(item);
     post({ type: 'result', id, value: clean });
   } catch (err) {
     post({ type: 'error', id, message: describeError(err) });

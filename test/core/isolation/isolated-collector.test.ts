@@ -83,6 +83,12 @@ describe('IsolatedCollector', () => {
     expect(liveWorkers()).toBe(0);
   });
 
+  it('refuses an answer that is a list, as in-process collectors do, instead of reading it as {"0": ...}', async () => {
+    const collector = await start(init('returns-list.mjs'), memoryLogger().logger);
+    const err = await withDeadline((signal) => collector.collect(signal), 2000).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('collect() returned a list, not an object');
+  });
+
   it('refuses calls after dispose', async () => {
     const collector = await start(init('lifecycle.mjs'), memoryLogger().logger);
     await collector.dispose();
