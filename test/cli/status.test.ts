@@ -37,6 +37,7 @@ describe('judge', () => {
     ['stale', doc({ updated_at: Date.now() - 200_000 }), /status is 200 s old \(limit 70 s\)/],
     ['stopped', doc({ state: 'stopped' }), /the daemon has stopped/],
     ['dead process', doc({ pid: 2 ** 22 + 12345 }), /process \d+ is not running/],
+    ['a transport is closed', doc({}, { sent: 1, dropped: 4, closed: true, last_error: 'write EPIPE' }), /websocket is closed \(write EPIPE\); its reports are dropped/],
   ])('is unhealthy when %s', (_name, status, reason) => {
     const verdict = judge(status, Date.now());
     expect(verdict.healthy).toBe(false);
@@ -60,7 +61,7 @@ describe('sidecar status against a running daemon', () => {
       daemon.kill('SIGTERM');
     }
     expect(healthy.code).toBe(0);
-    expect(healthy.stdout).toMatch(/^healthy; agent st; \d+ reports, last report \d+ s ago; stdout \(sent \d+\); all collectors ok\n$/);
+    expect(healthy.stdout).toMatch(/^healthy; agent st; \d+ reports, last report \d+ s ago; stdout \(sent \d+, dropped 0\); all collectors ok\n$/);
     expect((await done).code).toBe(0);
     const stopped = await runCli(['status', '--status-file', statusFile, '--json']);
     expect(stopped.code).toBe(1);

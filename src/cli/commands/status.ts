@@ -29,7 +29,7 @@ function alive(pid: number): boolean {
 
 /**
  * judge decides health from a status document: the daemon runs, wrote recently (within `maxAgeMs`, by default
- * two intervals plus 10 s), and every transport that has a hub connection is identified.
+ * two intervals plus 10 s), every transport that has a hub connection is identified, and none is closed.
  */
 export function judge(doc: StatusDocument, now: number, maxAgeMs?: number): Verdict {
   const reasons: string[] = [];
@@ -40,6 +40,8 @@ export function judge(doc: StatusDocument, now: number, maxAgeMs?: number): Verd
   if (age > limit) reasons.push(`status is ${Math.round(age / 1000)} s old (limit ${Math.round(limit / 1000)} s)`);
   const transports = doc.runtime.transports.map(({ instanceId, status }) => {
     if (status && status.identified === false) reasons.push(`${instanceId} is not identified to the hub (state ${String(status.state)})`);
+    // A transport whose output is gone (stdout's reader left) drops every report: that is what a probe is for.
+    if (status?.closed === true) reasons.push(`${instanceId} is closed${status.last_error ? ` (${String(status.last_error)})` : ''}; its reports are dropped`);
     const counters = status ? ['sent', 'buffered', 'dropped'].filter((k) => typeof status[k] === 'number').map((k) => `${k} ${String(status[k])}`) : [];
     return `${instanceId}${status?.identified === true ? ' identified' : ''}${counters.length ? ` (${counters.join(', ')})` : ''}`;
   });
