@@ -2,7 +2,8 @@ import { BUILTIN_PLUGINS } from '../plugins/builtin.js';
 import type { Logger } from '../core/contracts/logger.js';
 import { loadCheckedConfig } from '../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../core/config/sidecar-config.js';
-import { createLogger, parseLogLevel, SECRET_KEY, SecretScrubber } from '../core/logger.js';
+import { createLogger, parseLogLevel, SecretScrubber } from '../core/logger.js';
+import { isSecretKey, keyWords } from '../core/secret-keys.js';
 
 /** DEFAULT_CONFIG is used when neither --config nor SIDECAR_CONFIG names a file. */
 export const DEFAULT_CONFIG = 'plugins.json';
@@ -26,10 +27,12 @@ export function createCliLogger(scrubber: SecretScrubber): Logger {
 }
 
 /**
- * registerSecrets adds every secret-looking option value (token, password...) to the scrubber, and the password
- * of any URL option (`url`, `ollama_url`...) with userinfo (`ws://user:pass@hub`), as written and decoded. The
- * user name is not a secret (and scrubbing a short common word would mangle every line); plugins log URLs
- * without userinfo.
+ * registerSecrets adds every option value that is a secret by its key (isSecretKey: `token`, `db_password`,
+ * `client_secret`, `api_key`...; every string inside it when it is an object or a list), at any depth of objects
+ * and lists, to the scrubber, and the password of any URL option (`url`, `ollama_url`, `hubUrl`...) with userinfo
+ * (`ws://user:pass@hub`), as written and decoded. The user name is not a secret (and scrubbing a short common
+ * word would mangle every line); plugins log URLs without userinfo. The scrubber ignores values too short to
+ * hunt for in free text; those are censored where they are logged under their key.
  */
 export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber): void {
   const urlPassword = (url: string): string[] => {
@@ -41,13 +44,17 @@ export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber)
       return password ? [password] : []; // not a URL; or a malformed escape, so only the form as written
     }
   };
-  for (const entry of [...config.collectors, ...config.transports]) {
-    for (const [key, value] of Object.entries(entry.options)) {
-      if (typeof value !== 'string') continue;
-      if (SECRET_KEY.test(key)) scrubber.add(value);
-      if (/(^|_)url$/i.test(key)) for (const secret of urlPassword(value)) scrubber.add(secret);
+  const visit = (value: unknown, key: string | undefined, underSecret: boolean, depth: number): void => {
+    const secret = underSecret || (key !== undefined && isSecretKey(key));
+    if (typeof value === 'string') {
+      if (secret) scrubber.add(value);
+      if (key !== undefined && keyWords(key).at(-1) === 'url') for (const password of urlPassword(value)) scrubber.add(password);
+    } else if (typeof value === 'object' && value !== null && depth < 32) {
+      if (Array.isArray(value)) for (const item of value) visit(item, undefined, secret, depth + 1);
+      else for (const [k, v] of Object.entries(value)) visit(v, k, secret, depth + 1);
     }
-  }
+  };
+  for (const entry of [...config.collectors, ...config.transports]) visit(entry.options, undefined, false, 0);
 }
 
 /** setup loads the config named on the command line and makes the logger. */

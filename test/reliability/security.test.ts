@@ -117,6 +117,59 @@ describe('the token never leaks', () => {
   });
 });
 
+describe("a third-party plugin logging its own options", () => {
+  // Every key a black-box tester saw printed in clear. Values are long enough to be hunted in free text too,
+  // except db_password's, which only its key can hide.
+  const LEAKED: Record<string, string> = {
+    hub_token: 'hubtok-Q7x2-9f3a', db_password: 'B6', client_secret: 'clisec-Wm4p-2b8c', auth_token: 'authtok-Zr5t-1d7e',
+    access_token: 'acctok-Kp9s-4e6f', secretKey: 'seckey-Hn3v-7a1b', private_key: 'privkey-Jd8w-5c2d', passwd: 'passwd-Lb6y-3f9e',
+    credentials: 'creds-Tg2q-8b4a', bearer: 'bearer-Vc7m-6d1f',
+  };
+  const NESTED = 'nested-token-Rk4j-2c5e';
+  const LISTED = 'listed-pw-Fs9u-7e3b';
+
+  it('`sidecar collect` prints none of them, nested or in a list, and short secrets mangle no text', async () => {
+    const file = await configFile({
+      agent: { id: 'sec-leaky' },
+      collectors: [
+        { plugin: './leaky.mjs', options: { ...LEAKED, nested: { token: NESTED }, list: [{ password: LISTED }], token_limit: 7 } },
+        // Secrets too short to hunt for in free text: censored under their keys, never matched inside other words.
+        { plugin: './leaky.mjs', options: { token: 'T', auth_token: 'dev', password: 'PROT' } },
+      ],
+    });
+    await writeFile(
+      path.join(path.dirname(file), 'leaky.mjs'),
+      `export default { apiVersion: 1, kind: 'collector', name: 'leaky', fields: ['leaky_value'],
+         create(ctx) {
+           ctx.logger.info({ options: ctx.options }, 'my options');
+           ctx.logger.info(ctx.options, 'flat options');
+           ctx.logger.child({ bound: ctx.options }).info('bound options');
+           if (ctx.options.hub_token) ctx.logger.info('hub token is ' + ctx.options.hub_token + ', nested ' + ctx.options.nested.token);
+           ctx.logger.warn('write EPROTO while writing to /dev/null');
+           return { collect: () => ({ leaky_value: 1 }) };
+         } };`,
+    );
+    const { code, stdout, stderr } = await runCli(['collect', '--config', file], { env: cliEnv({ LOG_LEVEL: 'trace' }) });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ leaky_value: 1 });
+    const records = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const mine = records.filter((r) => r.msg === 'my options');
+    expect(mine).toHaveLength(2);
+    for (const key of Object.keys(LEAKED)) expect(mine[0]!.options[key]).toBe('[REDACTED]');
+    expect(mine[0]!.options.nested).toEqual({ token: '[REDACTED]' });
+    expect(mine[0]!.options.list).toEqual([{ password: '[REDACTED]' }]);
+    expect(mine[0]!.options.token_limit).toBe(7);
+    expect(mine[1]!.options).toEqual({ token: '[REDACTED]', auth_token: '[REDACTED]', password: '[REDACTED]' });
+    expect(records.find((r) => r.msg === 'flat options')?.db_password).toBe('[REDACTED]');
+    expect(records.find((r) => r.msg === 'bound options')?.bound.db_password).toBe('[REDACTED]');
+    expect(records.find((r) => /^hub token is /.test(String(r.msg)))?.msg).toBe('hub token is [REDACTED], nested [REDACTED]');
+    const warnings = records.filter((r) => r.level === 40 && /EPROTO/.test(String(r.msg)));
+    expect(warnings.map((r) => r.msg)).toEqual(['write EPROTO while writing to /dev/null', 'write EPROTO while writing to /dev/null']);
+    for (const secret of [...Object.values(LEAKED), NESTED, LISTED]) expect(stdout + stderr).not.toContain(secret);
+  });
+});
+
 describe('redirects and oversized frames', () => {
   it('never follows a redirect on the upgrade: the other port sees no connection, the hub keeps being retried', async () => {
     const elsewhere = await startFakeHub();
