@@ -1,3 +1,5 @@
+import { MIN_SCRUB_LENGTH } from '../../../core/logger.js';
+
 /** safeUrl renders a URL for logs without its userinfo (`ws://user:pass@host` becomes `ws://host`). */
 export function safeUrl(url: string): string {
   try {
@@ -11,26 +13,24 @@ export function safeUrl(url: string): string {
 }
 
 /**
- * createRedactor returns a function that masks every secret (the token and the URL's userinfo) in a text
- * before it reaches a log line: hub-supplied strings and library error messages can echo them.
+ * createRedactor returns a function that masks the secrets (the token and the URL's password) in a text before
+ * it reaches a log line: hub-supplied strings and library error messages can echo them. As in the CLI's
+ * scrubber, values shorter than MIN_SCRUB_LENGTH are not hunted in free text: a token `T` would otherwise turn
+ * `EPROTO` into `EPRO[redacted]O`. The user name is not a secret (logged URLs carry no userinfo anyway).
  */
 export function createRedactor(token: string, url: string): (value: string) => string {
-  const secrets = new Set<string>();
-  if (token) secrets.add(token);
+  const secrets = new Set<string>([token]);
   try {
-    const u = new URL(url);
-    for (const part of [u.username, u.password]) {
-      if (!part) continue;
-      secrets.add(part);
-      try {
-        secrets.add(decodeURIComponent(part));
-      } catch {
-        // A malformed escape: the raw form is masked already.
-      }
+    const { password } = new URL(url);
+    secrets.add(password);
+    try {
+      secrets.add(decodeURIComponent(password));
+    } catch {
+      // A malformed escape: the raw form is masked already.
     }
   } catch {
     // The schema rejects invalid URLs; nothing to collect.
   }
-  const list = [...secrets].sort((a, b) => b.length - a.length);
+  const list = [...secrets].filter((s) => s.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
   return (value) => list.reduce((out, secret) => out.split(secret).join('[redacted]'), value);
 }

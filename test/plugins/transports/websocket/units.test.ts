@@ -170,8 +170,13 @@ describe('Receipts', () => {
 describe('redaction', () => {
   it('strips userinfo and masks the token and password anywhere', () => {
     expect(safeUrl('wss://u:p%40ss@hub:4000/ws?x=1')).toBe('wss://hub:4000/ws?x=1');
-    const redact = createRedactor('tok123', 'ws://u:p%40ss@hub/ws');
-    expect(redact('a tok123 b p@ss c p%40ss')).toBe('a [redacted] b [redacted] c [redacted]');
+    const redact = createRedactor('tok12345', 'ws://user:p%40ss-word@hub/ws');
+    expect(redact('a tok12345 b p@ss-word c p%40ss-word d user')).toBe('a [redacted] b [redacted] c [redacted] d user');
+  });
+
+  it('does not hunt secrets too short to tell from ordinary text (a token "T" must not mangle EPROTO)', () => {
+    const redact = createRedactor('T', 'ws://u:dev@hub/ws');
+    expect(redact('write EPROTO at /dev/null')).toBe('write EPROTO at /dev/null');
   });
 
   it('registerSecrets gives the CLI scrubber the password of every URL option, as written and decoded (BUG 6)', () => {
