@@ -1,7 +1,9 @@
 // One per-cycle piece of work, measured alone in a fresh process (run by bench/run.js, which alternates the
 // pieces and repeats; prints one JSON line). `node bench/causes.js <piece>`, piece one of:
-//   fetch-get   one GET /api/ps as the ollama-vram collector does it: getJson() on fetch (undici), with a signal
-//   http-get    the same GET as the reference does it: http.get on a keep-alive Agent, JSON.parse
+//   fetch-get   one GET /api/ps on fetch (undici) with a signal, as the ollama-vram collector did before it moved
+//               to node:http (kept to show why it moved)
+//   http-get    the same GET on http.get with a keep-alive Agent and JSON.parse, as the collector and the
+//               reference do it now
 //   status-file the status file the `run` command rewrites after every report (if this tree has one)
 //   os-cpus     one os.cpus() call (both agents make it; for scale)
 // Reported per call: CPU (process.cpuUsage: every thread, so the thread pool's file writes count), the GC time
@@ -19,10 +21,13 @@ const cleanup = [];
 
 async function pieceFn() {
   switch (piece) {
-    case 'fetch-get': {
-      const { getJson } = await import('../dist/plugins/collectors/ollama-vram/fetch-json.js');
-      return () => getJson(endpoint, new AbortController().signal, globalThis.fetch);
-    }
+    case 'fetch-get':
+      // Self-contained: the collector's own fetch code is gone, and a fresh clone's dist/ has no copy of it.
+      return async () => {
+        const res = await fetch(endpoint, { signal: new AbortController().signal });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return res.json();
+      };
     case 'http-get':
       return () => plainGet(endpoint);
     case 'status-file': {
