@@ -38,6 +38,11 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, problems: Proble
       problems.push({ code: ErrorCode.CONFIG_INVALID, path: where, message: `invalid variable reference ${JSON.stringify(match)}` });
       return match;
     }
+    if (fallback?.includes('${')) {
+      // A shell would expand it; this reader does not nest, and leaving "${OTHER}" in the value would pass silently.
+      problems.push({ code: ErrorCode.CONFIG_INVALID, path: where, message: `the default of \${${name}:-...} cannot hold another \${...} reference` });
+      return match;
+    }
     const current = env[name];
     if (fallback !== undefined) return current ? current : fallback;
     if (current === undefined) {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ErrorCode, type Problem } from '../errors.js';
 import { closest } from '../did-you-mean.js';
+import { isSecretKey } from '../secret-keys.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
 import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
 
@@ -174,9 +175,26 @@ export function issuesToProblems(
       }
       continue;
     }
-    problems.push({ code, path: formatJsonPath(path), message: issue.message });
+    problems.push({ code, path: formatJsonPath(path), message: withoutSecretValue(issue.message, path.at(-1)) });
   }
   return problems;
+}
+
+/**
+ * withoutSecretValue keeps a value under a secret-looking key (`token`, `password`...) out of the message: a
+ * wrongly typed token (`"token": 12345678`) is still the token. `expected a string, got 12345678` becomes
+ * `expected a string, got a number`.
+ */
+function withoutSecretValue(message: string, key: PropertyKey | undefined): string {
+  if (typeof key !== 'string' || !isSecretKey(key)) return message;
+  return message.replace(/, got (.*)$/s, (_, shown: string) => `, got ${describeShown(shown)}`);
+}
+
+function describeShown(shown: string): string {
+  if (shown === 'null' || shown === 'a list' || shown === 'an object') return shown;
+  if (shown.startsWith('"')) return 'a string';
+  if (shown === 'true' || shown === 'false') return 'true or false';
+  return 'a number';
 }
 
 type SchemaNode = { readonly type?: string; readonly wrapped?: unknown; readonly entries?: Record<string, unknown>; readonly item?: unknown; readonly value?: unknown };

@@ -99,6 +99,13 @@ describe('parseConfigText', () => {
     expect(err.problems).toEqual([expect.objectContaining({ path: 'agent.id', message: 'invalid variable reference "${a\\nb}"' })]);
   });
 
+  it('refuses a default that holds another ${...} reference, rather than leaving it in the value', () => {
+    const err = problemsOf(JSON.stringify({ agent: { id: '${NODE_ID:-${HOST_ID}}' } }));
+    expect(err.problems).toEqual([
+      expect.objectContaining({ path: 'agent.id', message: 'the default of ${NODE_ID:-...} cannot hold another ${...} reference' }),
+    ]);
+  });
+
   it('treats a "__proto__" key as an unknown key, not as a way to set values', () => {
     const err = problemsOf('{"collectors":[{"plugin":"cpu","__proto__":{"enabled":false}}]}');
     expect(err.problems.map((p) => p.path)).toEqual(['collectors[0].__proto__']);

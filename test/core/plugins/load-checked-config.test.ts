@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../../../src/core/errors.js';
 import { loadCheckedConfig } from '../../../src/core/plugins/load-checked-config.js';
+import { resolvePlugins } from '../../../src/core/plugins/resolve-entries.js';
+import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
 import { builtins, collector } from '../../helpers/test-plugins.js';
 
 const urlCollector = collector('probe', ['p'], () => ({}), { options: z.strictObject({ url: z.url(), depth: z.int().default(1) }) });
@@ -33,5 +35,16 @@ describe('loadCheckedConfig', () => {
       'agent.id: expected a string, got 5',
       'collectors[0].options.url: environment variable PROBE_URL is not set (use ${PROBE_URL:-default} to give a default)',
     ]);
+  });
+
+  it('never echoes a value under a secret key, even a wrongly typed one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+    const file = path.join(dir, 'plugins.json');
+    await writeFile(file, JSON.stringify({ transports: [{ plugin: 'websocket', options: { url: 'ws://127.0.0.1:1/ws', token: 12345678 } }] }));
+    const config = await loadCheckedConfig(file, BUILTIN_PLUGINS, {});
+    const err = (await resolvePlugins(config, BUILTIN_PLUGINS).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['transports[0].options.token: expected a string, got a number']);
+    expect(err.message).not.toContain('12345678');
   });
 });
