@@ -82,7 +82,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { pid: process.pid },
       // Fields under a secret key (isSecretKey), at any depth, are censored whatever their length: in the record
       // before it is serialized, and in an error once serialized (its own fields). Child bindings below.
-      formatters: { log: redactSecretFields },
+      // An Error under any other key (`{ error: e }`, `{ reason: { cause: e } }`) is serialized and censored the same way.
+      formatters: { log: (record) => redactSecretFields(record, serializeError) },
       serializers: { err: serializeError },
     },
     scrubber.wrap(stream),

@@ -82,14 +82,15 @@ export function censorValue(value: unknown): unknown {
   return value === null || value === undefined || value === '' || typeof value === 'boolean' ? value : CENSOR;
 }
 
-function redact(value: unknown, depth: number, ancestors: object[]): unknown {
+function redact(value: unknown, depth: number, ancestors: object[], onError?: (err: Error) => unknown): unknown {
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || ancestors.includes(value)) return value;
+  if (value instanceof Error) return onError ? onError(value) : value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     ancestors.push(value);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const next = redact(item, depth + 1, ancestors);
+      const next = redact(item, depth + 1, ancestors, onError);
       if (next !== item) (out ??= value.slice())[i] = next;
     }
     ancestors.pop();
@@ -102,7 +103,8 @@ function redact(value: unknown, depth: number, ancestors: object[]): unknown {
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const field = value[key];
-    const next = isSecretKey(key) ? censorValue(field) : redact(field, depth + 1, ancestors);
+    // A record's `err` is left to pino's err serializer, which censors it (see logger.ts).
+    const next = isSecretKey(key) ? censorValue(field) : depth === 0 && key === 'err' ? field : redact(field, depth + 1, ancestors, onError);
     if (next !== field) (out ??= { ...value })[key] = next;
   }
   ancestors.pop();
@@ -112,8 +114,9 @@ function redact(value: unknown, depth: number, ancestors: object[]): unknown {
 /**
  * redactSecretFields returns `value` with every field under a secret key, at any depth of objects (their own
  * enumerable fields, as JSON.stringify writes them) and arrays, replaced by CENSOR, whatever its length or type (objects included; null, booleans and '' are kept).
- * It copies only the objects on the way to a change: a record without secret keys comes back as is.
+ * It copies only the objects on the way to a change: a record without secret keys comes back as is. An Error
+ * found on the way is handed to `onError` (the logger serializes and censors it), or left as it is.
  */
-export function redactSecretFields<T>(value: T): T {
-  return redact(value, 0, []) as T;
+export function redactSecretFields<T>(value: T, onError?: (err: Error) => unknown): T {
+  return redact(value, 0, [], onError) as T;
 }

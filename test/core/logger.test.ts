@@ -101,6 +101,17 @@ describe('the logger', () => {
     expect(records()[1]).toMatchObject({ err: { api_key: CENSOR } });
   });
 
+  it('censors an error logged under any key, or nested, as it does under err', () => {
+    const { logger, lines, records } = memoryLogger('info');
+    const err = Object.assign(new Error('request failed'), { token: 'T0P', config: { headers: { authorization: 'Bearer xyz' } } });
+    logger.warn({ error: err }, 'one');
+    logger.warn({ reason: { cause: err }, list: [err] }, 'two');
+    expect(lines.join('')).not.toMatch(/T0P|xyz/);
+    expect(records()[0]).toMatchObject({ error: { message: 'request failed', type: 'Error', token: CENSOR, config: { headers: { authorization: CENSOR } } } });
+    expect(records()[1]).toMatchObject({ reason: { cause: { token: CENSOR } }, list: [{ token: CENSOR }] });
+    expect(err.token).toBe('T0P');
+  });
+
   it('scrubs a registered secret from free text, and a short one does not mangle unrelated text', () => {
     const { logger, lines, scrubber } = memoryLogger('info');
     scrubber.add('hub-tok-12345');
