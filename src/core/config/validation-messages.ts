@@ -175,26 +175,29 @@ export function issuesToProblems(
       }
       continue;
     }
-    problems.push({ code, path: formatJsonPath(path), message: withoutSecretValue(issue.message, path.at(-1)) });
+    problems.push({ code, path: formatJsonPath(path), message: withoutSecretValue(issue.message, path) });
   }
   return problems;
 }
 
 /**
- * withoutSecretValue keeps a value under a secret-looking key (`token`, `password`...) out of the message: a
- * wrongly typed token (`"token": 12345678`) is still the token. `expected a string, got 12345678` becomes
- * `expected a string, got a number`.
+ * withoutSecretValue keeps a value at or under a secret-looking key (`token`, `auth.value`, `api_keys[1]`) out of
+ * the message: a wrongly typed token (`"token": 12345678`) is still the token. What follows `got` or `received`
+ * (ours, or another validator's wording) becomes the value's kind: `expected a string, got a number`.
  */
-function withoutSecretValue(message: string, key: PropertyKey | undefined): string {
-  if (typeof key !== 'string' || !isSecretKey(key)) return message;
-  return message.replace(/, got (.*)$/s, (_, shown: string) => `, got ${describeShown(shown)}`);
+function withoutSecretValue(message: string, path: JsonPath): string {
+  if (!path.some((segment) => typeof segment === 'string' && isSecretKey(segment))) return message;
+  return message.replace(/\b(got|received) (.*)$/s, (_, verb: string, shown: string) => `${verb} ${describeShown(shown)}`);
 }
 
+/** describeShown names the kind of a value as a message showed it (`"abc"`, `12`, `true`, `null`, `a list`). */
 function describeShown(shown: string): string {
   if (shown === 'null' || shown === 'a list' || shown === 'an object') return shown;
+  if (/^(string|number|boolean|object|array|undefined|bigint)$/.test(shown)) return shown; // a kind already, as zod says
   if (shown.startsWith('"')) return 'a string';
   if (shown === 'true' || shown === 'false') return 'true or false';
-  return 'a number';
+  if (/^-?\d/.test(shown)) return 'a number';
+  return 'a value not shown (it is a secret)';
 }
 
 type SchemaNode = { readonly type?: string; readonly wrapped?: unknown; readonly entries?: Record<string, unknown>; readonly item?: unknown; readonly value?: unknown };

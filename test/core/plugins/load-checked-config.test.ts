@@ -47,4 +47,31 @@ describe('loadCheckedConfig', () => {
     expect(err.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['transports[0].options.token: expected a string, got a number']);
     expect(err.message).not.toContain('12345678');
   });
+
+  it('never echoes a value under a secret parent key or in a secret list, whatever validator words the message', async () => {
+    // A validator whose messages show the value, as valibot's own do ("Expected string but received 1234").
+    const echoing = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'echoing',
+        validate: (input: unknown) => {
+          const o = input as { auth: { value: unknown }; api_keys: unknown[]; depth: unknown };
+          const bad = (value: unknown, path: PropertyKey[]) => ({ message: `Invalid type: Expected string but received ${JSON.stringify(value)}`, path });
+          return { issues: [bad(o.auth.value, ['auth', 'value']), bad(o.api_keys[1], ['api_keys', 1]), bad(o.depth, ['depth'])] };
+        },
+      },
+    };
+    const vault = collector('vault', ['v'], () => ({}), { options: echoing as never });
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+    const file = path.join(dir, 'plugins.json');
+    const options = { auth: { value: 98765432101 }, api_keys: ['fine', 12345678901], depth: 'x' };
+    await writeFile(file, JSON.stringify({ collectors: [{ plugin: 'vault', options }] }));
+    const config = await loadCheckedConfig(file, builtins(vault), {});
+    const err = (await resolvePlugins(config, builtins(vault)).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.problems.map((p) => p.path).sort()).toEqual(['collectors[0].options.api_keys[1]', 'collectors[0].options.auth.value', 'collectors[0].options.depth']);
+    expect(err.message).not.toMatch(/98765432101|12345678901/);
+    expect(err.message).toContain('collectors[0].options.auth.value: Invalid type: Expected string but received a number');
+    expect(err.message).toContain('collectors[0].options.depth: Invalid type: Expected string but received "x"');
+  });
 });
