@@ -115,6 +115,9 @@ export class Sidecar {
   async reload(config: SidecarConfig): Promise<void> {
     const resolved = await resolvePlugins(config, this.options.builtins);
     const collectors = await CollectorSet.start(resolved.collectors, this.root, config.agent, config.dir);
+    // A stop may come while this reload waits on plugins (each create() may take seconds): it does not wait for
+    // the reload, so the reload lets go of what it built instead of swapping it in.
+    if (this.stopping) return void (await collectors.dispose());
     const sameAgent = isDeepStrictEqual(config.agent, this.config.agent);
     const kept = this.transports.filter(
       (h) => h.slot.resolved.source === 'embedded' || (sameAgent && resolved.transports.some((t) => sameTransport(t, h))),
@@ -131,11 +134,13 @@ export class Sidecar {
       await collectors.dispose();
       throw err instanceof PluginStartError ? err.inFile(config.file) : err;
     }
+    if (this.stopping) return void (await Promise.all([collectors.dispose(), stopTransports(started, 0)]));
     // A replaced transport's undelivered reports go to its successor, before any live report does.
     await stopTransports(retired, RELOAD_GRACE_MS, (old) => {
       const successor = started.find((h) => h.slot.instanceId === old.slot.instanceId);
       for (const report of successor ? old.slot.takeBuffered() : []) successor!.slot.send(report);
     });
+    if (this.stopping) return void (await Promise.all([collectors.dispose(), stopTransports(started, 0)]));
     const oldCollectors = this.collectors;
     this.collectors = collectors;
     this.transports = [...kept, ...started];

@@ -322,6 +322,23 @@ describe('Sidecar life cycle', () => {
     expect(instances[0]!.undelivered).toEqual([]);
   });
 
+  it('stops without waiting for a reload still creating plugins, and lets go of what that reload built', async () => {
+    let disposedLate = 0;
+    const slow = collector('slow', ['s'], () => ({}), {
+      create: () => new Promise((resolve) => setTimeout(() => resolve({ collect: () => ({ s: 1 }), dispose: () => void (disposedLate += 1) }), 400)),
+    });
+    const instances: RecordingTransport[] = [];
+    const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'good' }] }), logger: memoryLogger().logger, builtins: builtins(good, slow, recordingTransport(instances)) });
+    const reloading = sidecar.reload(testConfig({ collectors: [{ plugin: 'slow' }], transports: [{ plugin: 'recorder' }] }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const began = performance.now();
+    await sidecar.stop(0);
+    expect(performance.now() - began).toBeLessThan(300);
+    await reloading;
+    expect(disposedLate).toBe(1);
+    expect(instances).toHaveLength(0); // the reload gave up before starting its transport
+  });
+
   it('keeps the running config when a reload is invalid', async () => {
     const sidecar = await start({ config: testConfig({ collectors: [{ plugin: 'good' }] }), logger: memoryLogger().logger, builtins: builtins(good) });
     await expect(sidecar.reload(testConfig({ collectors: [{ plugin: 'nope' }] }))).rejects.toBeInstanceOf(ConfigError);

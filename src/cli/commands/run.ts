@@ -90,8 +90,9 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
       logger.error(`Stop did not finish within ${HARD_DEADLINE_MS} ms; exiting`);
       process.exit(1);
     }, HARD_DEADLINE_MS);
-    void reloading
-      .then(() => sidecar.stop(SHUTDOWN_GRACE_MS))
+    // Not after a reload in progress: one can wait seconds on plugins; Sidecar.reload lets go of it instead.
+    void sidecar
+      .stop(SHUTDOWN_GRACE_MS)
       .then(() => statusFile.write('stopped'))
       .then(() => {
         logger.info('Stopped');
