@@ -199,6 +199,24 @@ describe('Sidecar plugin wiring', () => {
     }
   });
 
+  it('gives up on a transport create() past its deadline, and stops and disposes the transport it makes later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const late = new RecordingTransport();
+      let answer: (t: RecordingTransport) => void = () => undefined;
+      const slow = { ...recordingTransport([], 'slow'), create: () => new Promise<RecordingTransport>((resolve) => (answer = resolve)) };
+      const creating = Sidecar.create({ config: testConfig({ transports: [{ plugin: 'slow' }] }), logger: memoryLogger().logger, builtins: builtins(slow as never) }).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(START_TIMEOUT_MS);
+      const err = await creating;
+      expect((err as ConfigError).message).toBe(`plugins.json: transports[0]: plugin "slow" failed to start: create() did not finish within ${START_TIMEOUT_MS} ms`);
+      answer(late);
+      await vi.advanceTimersByTimeAsync(0);
+      expect({ stopped: late.stopped, disposed: late.disposed }).toEqual({ stopped: 1, disposed: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses to start when a transport cannot start, naming the entry as a config problem, and disposes what was created', async () => {
     let disposed = 0;
     const ok = collector('ok', ['o'], () => ({ o: 1 }), { onDispose: () => void (disposed += 1) });

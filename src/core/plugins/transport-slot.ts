@@ -33,8 +33,14 @@ export class TransportSlot {
    * PLUGIN_CREATE_FAILED naming the entry.
    */
   async start(): Promise<void> {
+    const creating = Promise.resolve().then(() => this.resolved.manifest.create(this.context));
     try {
-      this.instance = await withStartDeadline('create()', () => this.resolved.manifest.create(this.context));
+      this.instance = await withStartDeadline('create()', () => creating).catch((err: unknown) => {
+        // The slot has given up on a create() past its deadline: a transport it still makes (a socket, a port)
+        // has no owner, so it is stopped and disposed as soon as it comes.
+        void creating.then((late) => letGo(late), () => undefined);
+        throw err;
+      });
       if (typeof this.instance?.send !== 'function') throw new Error('create() must return an object with send(report)');
       const instance = this.instance;
       await withStartDeadline('start()', () => instance.start?.());
@@ -95,4 +101,12 @@ export class TransportSlot {
     if (!this.failing) this.context.logger.warn({ reason: describeError(err) }, `Transport failed to send: ${describeError(err)}`);
     this.failing = true;
   }
+}
+
+/** letGo stops and disposes a transport nobody holds, ignoring whatever it throws. */
+function letGo(transport: Transport | undefined): void {
+  void Promise.resolve()
+    .then(() => transport?.stop?.(AbortSignal.abort()))
+    .then(() => transport?.dispose?.())
+    .catch(() => undefined);
 }
