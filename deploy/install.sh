@@ -34,6 +34,12 @@ if [ -z "$destdir" ]; then
 fi
 group=$( [ -z "$destdir" ] && echo sidecar || id -gn )
 
+# An upgrade stops the running service first: it must not load a half-replaced tree (a reload, an isolation
+# worker, a lazy import) while dist/ and node_modules are being swapped. It is started again below.
+if [ "$systemctl" = yes ] && [ -z "$destdir" ] && systemctl is-active --quiet sidecar.service 2>/dev/null; then
+  systemctl stop sidecar.service
+fi
+
 # Code: the build plus production dependencies only.
 install -d "$destdir$prefix"
 rm -rf "$destdir$prefix/dist"

@@ -3,7 +3,7 @@ import type { Logger } from '../core/contracts/logger.js';
 import { loadCheckedConfig } from '../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../core/config/sidecar-config.js';
 import { createLogger, parseLogLevel, SecretScrubber } from '../core/logger.js';
-import { isSecretKey, keyWords } from '../core/secret-keys.js';
+import { isSecretKey } from '../core/secret-keys.js';
 
 /** DEFAULT_CONFIG is used when neither --config nor SIDECAR_CONFIG names a file. */
 export const DEFAULT_CONFIG = 'plugins.json';
@@ -29,8 +29,8 @@ export function createCliLogger(scrubber: SecretScrubber): Logger {
 /**
  * registerSecrets adds every option value that is a secret by its key (isSecretKey: `token`, `db_password`,
  * `client_secret`, `api_key`...; every string inside it when it is an object or a list), at any depth of objects
- * and lists, to the scrubber, and the password of any URL option (`url`, `ollama_url`, `hubUrl`...) with userinfo
- * (`ws://user:pass@hub`), as written and decoded. The user name is not a secret (and scrubbing a short common
+ * and lists, to the scrubber, and the password of any string that reads as a URL with userinfo
+ * (`ws://user:pass@hub`, under `url`, `dsn`, `endpoint` or any key), as written and decoded. The user name is not a secret (and scrubbing a short common
  * word would mangle every line); plugins log URLs without userinfo. The scrubber ignores values too short to
  * hunt for in free text; those are censored where they are logged under their key.
  */
@@ -48,7 +48,8 @@ export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber)
     const secret = underSecret || (key !== undefined && isSecretKey(key));
     if (typeof value === 'string') {
       if (secret) scrubber.add(value);
-      if (key !== undefined && keyWords(key).at(-1) === 'url') for (const password of urlPassword(value)) scrubber.add(password);
+      // Any string that reads as a URL with a password (`url`, `dsn`, `endpoint`, a list of them...).
+      if (value.includes('@') && value.includes('://')) for (const password of urlPassword(value)) scrubber.add(password);
     } else if (typeof value === 'object' && value !== null && depth < 32) {
       if (Array.isArray(value)) for (const item of value) visit(item, undefined, secret, depth + 1);
       else for (const [k, v] of Object.entries(value)) visit(v, k, secret, depth + 1);

@@ -13,6 +13,7 @@ describe('registerSecrets', () => {
       access_token: 'val-access_token', secretKey: 'val-secretKey', private_key: 'val-private_key', passwd: 'val-passwd',
       credentials: { user: 'val-cred-user', pass: ['val-cred-pass'] }, bearer: 'val-bearer', nested: { token: 'val-nested-token' },
       list: [{ password: 'val-list-password' }], deep: [[{ 'x-api-key': 'val-deep-key' }]], hubUrl: 'ws://bob:val-url-pw@hub/ws',
+      dsn: 'postgres://app:val-dsn-pw@db:5432/x', endpoints: ['https://u:val-endpoint-pw@api.example/v1'],
     };
     const scrubber = new SecretScrubber();
     registerSecrets(config(options), scrubber);

@@ -103,7 +103,8 @@ describe('sidecar status against a running daemon', () => {
   it('says unhealthy with exit 1, not a crash, for a file that is JSON but not a status file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-shape-'));
     const file = path.join(dir, 'status.json');
-    for (const text of ['{}', 'null', '[1]', '{"state":"running","pid":1,"updated_at":1,"interval_ms":1,"runtime":{}}']) {
+    const shell = (runtime: string) => `{"state":"running","pid":1,"updated_at":1,"interval_ms":1,"runtime":${runtime}}`;
+    for (const text of ['{}', 'null', '[1]', shell('{}'), shell('{"transports":[null],"collectors":[]}'), shell('{"transports":[],"collectors":[{}]}')]) {
       await writeFile(file, text);
       const { code, stdout, stderr } = await runCli(['status', '--status-file', file]);
       expect({ text, code, stderr }).toEqual({ text, code: 1, stderr: '' });

@@ -65,7 +65,9 @@ function parseStatusDocument(text: string): StatusDocument {
     (doc.state === 'running' || doc.state === 'stopped') &&
     [doc.pid, doc.updated_at, doc.interval_ms].every((n) => typeof n === 'number') &&
     typeof runtime === 'object' && runtime !== null &&
-    Array.isArray(runtime.transports) && Array.isArray(runtime.collectors);
+    [runtime.transports, runtime.collectors].every(
+      (list) => Array.isArray(list) && list.every((entry) => typeof entry === 'object' && entry !== null && typeof entry.instanceId === 'string'),
+    );
   if (!shaped) throw new Error('not a status file written by "sidecar run"');
   return doc as StatusDocument;
 }

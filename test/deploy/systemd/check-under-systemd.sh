@@ -5,7 +5,7 @@
 # kill -9, reload (SIGHUP), a reboot of the guest, an upgrade re-install, a clean stop, and no seccomp kills.
 # One PASS/FAIL line per check, then a summary; exit 0 only if all pass.
 #
-# Not part of `npm test` (it needs root, debootstrap and systemd-nspawn, and takes about 6 minutes, plus about
+# Not part of `npm test` (it needs root, debootstrap and systemd-nspawn, and takes 4 to 6 minutes, plus about
 # 5 the first time to debootstrap the base image). Run as root on a Debian 12 host:
 #
 #   test/deploy/systemd/check-under-systemd.sh
