@@ -73,6 +73,15 @@ export class CollectorHealth {
     });
   }
 
+  /**
+   * keepOnly forgets the collectors not in `instanceIds` (after a reload removed or disabled them), so metrics and
+   * `sidecar status` do not report a collector that no longer runs, failing or not, forever.
+   */
+  keepOnly(instanceIds: ReadonlySet<string>): void {
+    for (const map of [this.stats, this.wrongFields]) for (const id of map.keys()) if (!instanceIds.has(id)) map.delete(id);
+    for (const id of this.failing) if (!instanceIds.has(id)) this.failing.delete(id);
+  }
+
   /** snapshot lists the stats of every collector seen so far. */
   snapshot(): CollectorStats[] {
     return [...this.stats.values()];

@@ -67,7 +67,9 @@ export class Sidecar {
     const collectors = await CollectorSet.start(resolved.collectors, root, options.config.agent, options.config.dir);
     let sidecar: Sidecar | undefined;
     const runtime = {
-      identify: () => (sidecar ? sidecar.collectors.identify() : Promise.resolve({})),
+      // The collectors are up before any transport: a connection that identifies while another transport still
+      // starts (prometheus binding its port) must carry their fields too.
+      identify: () => (sidecar?.collectors ?? collectors).identify(),
       status: (): RuntimeStatus => (sidecar ? sidecar.status() : emptyStatus(options.config.agent.id)),
     };
     let transports: TransportHandle[] = [];
@@ -118,16 +120,20 @@ export class Sidecar {
     // A stop may come while this reload waits on plugins (each create() may take seconds): it does not wait for
     // the reload, so the reload lets go of what it built instead of swapping it in.
     if (this.stopping) return void (await collectors.dispose());
-    const sameAgent = isDeepStrictEqual(config.agent, this.config.agent);
+    // A connection identified with the old agent, or with identify fields the new collectors may change (a new
+    // ollama_url), is replaced: the hub reads those only from identify.
+    const sameIdentity = isDeepStrictEqual(config.agent, this.config.agent) && isDeepStrictEqual(identitySources(resolved), identitySources(this.resolved));
     const kept = this.transports.filter(
-      (h) => h.slot.resolved.source === 'embedded' || (sameAgent && resolved.transports.some((t) => sameTransport(t, h))),
+      (h) => h.slot.resolved.source === 'embedded' || (sameIdentity && resolved.transports.some((t) => sameTransport(t, h))),
     );
     const retired = this.transports.filter((h) => !kept.includes(h));
     const fresh = resolved.transports.filter((t) => !kept.some((h) => sameTransport(t, h)));
+    let swapped = false;
     let started: TransportHandle[];
     try {
       started = await startTransports(fresh, this.root, config.agent, config.dir, {
-        identify: () => this.collectors.identify(),
+        // Until the swap below, a new connection identifies with the new collectors, not the ones being replaced.
+        identify: () => (swapped ? this.collectors : collectors).identify(),
         status: () => this.status(),
       });
     } catch (err) {
@@ -138,11 +144,14 @@ export class Sidecar {
     // A replaced transport's undelivered reports go to its successor, before any live report does.
     await stopTransports(retired, RELOAD_GRACE_MS, (old) => {
       const successor = started.find((h) => h.slot.instanceId === old.slot.instanceId);
-      for (const report of successor ? old.slot.takeBuffered() : []) successor!.slot.send(report);
+      // Under the agent id the successor identifies as: the hub files a report under its agent_id.
+      for (const report of successor ? old.slot.takeBuffered() : []) successor!.slot.send({ ...report, agent_id: config.agent.id });
     });
     if (this.stopping) return void (await Promise.all([collectors.dispose(), stopTransports(started, 0)]));
     const oldCollectors = this.collectors;
     this.collectors = collectors;
+    swapped = true;
+    this.health.keepOnly(new Set(collectors.slots.map((slot) => slot.instanceId)));
     this.transports = [...kept, ...started];
     this.resolved = resolved;
     this.scheduler?.reschedule(this.scheduleOptions());
@@ -222,4 +231,11 @@ function sameTransport(candidate: ResolvedTransport, handle: TransportHandle): b
     current.instanceId === candidate.instanceId &&
     isDeepStrictEqual(current.options, candidate.options)
   );
+}
+
+/** identitySources lists what the identify fields come from: each collector that contributes some, with its options. */
+function identitySources(resolved: ResolvedPlugins): unknown[] {
+  return resolved.collectors
+    .filter((c) => (c.manifest.identifyFields ?? []).length > 0)
+    .map((c) => [c.instanceId, c.manifest.identifyFields, c.options]);
 }

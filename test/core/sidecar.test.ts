@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, ErrorCode } from '../../src/core/errors.js';
@@ -355,6 +356,53 @@ describe('Sidecar life cycle', () => {
     await reloading;
     expect(disposedLate).toBe(1);
     expect(instances).toHaveLength(0); // the reload gave up before starting its transport
+  });
+
+  it('gives a transport that identifies while another still starts the collectors’ identify fields', async () => {
+    const url = collector('url', ['u'], () => ({}), {
+      identifyFields: ['ollama_url'],
+      create: () => ({ collect: () => ({}), identify: () => ({ ollama_url: 'http://127.0.0.1:11434' }) }),
+    });
+    let seen: unknown;
+    const eager = { ...recordingTransport([], 'eager'), create: (ctx: { identify: () => Promise<unknown> }) => ({ ...new RecordingTransport(), send: () => undefined, start: async () => void (seen = await ctx.identify()) }) };
+    const slow = { ...recordingTransport([], 'slow'), create: () => ({ send: () => undefined, start: () => new Promise<void>((resolve) => setTimeout(resolve, 100)) }) };
+    await start({ config: testConfig({ collectors: [{ plugin: 'url' }], transports: [{ plugin: 'slow' }, { plugin: 'eager' }] }), logger: memoryLogger().logger, builtins: builtins(url, eager as never, slow as never) });
+    expect(seen).toEqual({ ollama_url: 'http://127.0.0.1:11434' });
+  });
+
+  it('on reload, replaces connections whose identify would change, relabels their buffer, and forgets removed collectors', async () => {
+    const url = collector('url', ['u'], () => ({}), {
+      identifyFields: ['ollama_url'],
+      options: v.looseObject({ url: v.string() }) as never,
+      create: (ctx: { options: { url: string } }) => ({ collect: () => ({ u: 1 }), identify: () => ({ ollama_url: ctx.options.url }) }),
+    });
+    const instances: RecordingTransport[] = [];
+    const identified: unknown[] = [];
+    const recorder = { ...recordingTransport(instances), create: (ctx: { identify: () => Promise<unknown> }) => {
+      const t = new RecordingTransport();
+      instances.push(t);
+      void ctx.identify().then((fields) => identified.push(fields));
+      return t;
+    } };
+    const config = (agentId: string, ollama: string, collectors: unknown[] = []) =>
+      testConfig({ agent: { id: agentId }, collectors: [{ plugin: 'url', options: { url: ollama } }, ...collectors], transports: [{ plugin: 'recorder' }] });
+    const sidecar = await start({ config: config('a1', 'http://o1', [{ plugin: 'good' }]), logger: memoryLogger().logger, builtins: builtins(url, good, recorder as never) });
+    await sidecar.collectOnce();
+    expect(sidecar.status().collectors.map((c) => c.instanceId).sort()).toEqual(['good', 'url']);
+
+    await sidecar.reload(config('a1', 'http://o2'));
+    expect(instances).toHaveLength(2); // a new Ollama URL: a new connection, which identifies with it
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(identified.at(-1)).toEqual({ ollama_url: 'http://o2' });
+    expect(sidecar.status().collectors.map((c) => c.instanceId)).toEqual(['url']); // "good" is gone, not stale
+
+    const held = await sidecar.collectOnce();
+    instances[1]!.undelivered = [held];
+    await sidecar.reload(config('a2', 'http://o2'));
+    expect(instances[2]!.reports).toEqual([{ ...held, agent_id: 'a2' }]);
+
+    await sidecar.reload(config('a2', 'http://o2'));
+    expect(instances).toHaveLength(3); // nothing changed: the connection is kept
   });
 
   it('keeps the running config when a reload is invalid', async () => {
