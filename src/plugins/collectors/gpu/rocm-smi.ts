@@ -34,19 +34,13 @@ function reading(card: Record<string, unknown>, key: string, where: string, inte
 
 /**
  * parseRocmSmi reads the output of `rocm-smi` run with ROCM_SMI_ARGS: a JSON object with one `cardN` entry per
- * GPU (other keys, such as `system`, are ignored), values as strings. Anything printed before the first `{` is
- * skipped (some versions print warnings there). A missing or "N/A" value is null; it throws an Error for output
+ * GPU (other keys, such as `system`, are ignored), values as strings. Text printed around the JSON is skipped
+ * (some versions print warnings before it, or a closing banner after it). A missing or "N/A" value is null; it throws an Error for output
  * that is not such JSON or holds a value that is not a number.
  */
 export function parseRocmSmi(text: string): GpuDevice[] {
-  const start = text.indexOf('{');
-  let body: unknown;
-  try {
-    if (start < 0) throw new Error('no "{"');
-    body = JSON.parse(text.slice(start));
-  } catch {
-    throw new Error('expected a JSON object');
-  }
+  const body = findJsonObject(text);
+  if (body === undefined) throw new Error('expected a JSON object');
   if (!isObject(body)) throw new Error(`expected a JSON object, got ${describe(body)}`);
   const devices: GpuDevice[] = [];
   for (const [key, card] of Object.entries(body)) {
@@ -67,4 +61,25 @@ export function parseRocmSmi(text: string): GpuDevice[] {
     });
   }
   return devices.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * findJsonObject finds the JSON object in a tool's output: it starts on a line that starts with `{` (a warning
+ * may hold a `{` mid-line, as in `config {foo} not found`) and ends at the last `}`. Undefined if there is none.
+ */
+function findJsonObject(text: string): unknown {
+  const end = text.lastIndexOf('}');
+  for (let start = 0, tries = 0; start < end && tries < 50; tries++) {
+    const lineStart = text.lastIndexOf('\n', start) + 1;
+    if (text.slice(lineStart, start).trim() === '') {
+      try {
+        return JSON.parse(text.slice(start, end + 1));
+      } catch {
+        // Not the JSON yet: try the next line that starts with "{".
+      }
+    }
+    start = text.indexOf('{', start + 1);
+    if (start < 0) break;
+  }
+  return undefined;
 }

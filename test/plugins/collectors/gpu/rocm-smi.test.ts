@@ -17,6 +17,13 @@ describe('parseRocmSmi', () => {
     expect(parseRocmSmi('{}')).toEqual([]);
   });
 
+  it('finds the JSON past a warning holding braces, and before a closing banner', () => {
+    const json = card({ 'VRAM Total Memory (B)': '1024', 'VRAM Total Used Memory (B)': '512' });
+    const text = `Warning: config {foo} not found\n  ${json}\n=== End of ROCm SMI Log ===\n`;
+    expect(parseRocmSmi(text)).toMatchObject([{ index: 0, vram_total_bytes: 1024, vram_used_bytes: 512 }]);
+    expect(() => parseRocmSmi('Warning: config {foo} not found\n')).toThrow('expected a JSON object');
+  });
+
   it('prefers the edge temperature, then the junction one; N/A and missing values are null', () => {
     const both = { 'Temperature (Sensor junction) (C)': '70.0', 'Temperature (Sensor edge) (C)': '50.5' };
     expect(parseRocmSmi(card(both))[0]!.temperature_c).toBe(50.5);
