@@ -99,7 +99,7 @@ describe('sidecar hub with sidecar run', () => {
 });
 
 describe('sidecar dev (npm start)', () => {
-  it('shows live reports from a local hub and stops both processes on Ctrl-C', async () => {
+  it('shows live reports from a local hub, reloads the daemon on SIGHUP, and stops both processes on Ctrl-C', async () => {
     const dev = startCli(['dev', '--config', path.resolve('plugins.json'), '--interval', '300', '--initial-delay', '100'], {
       env: cliEnv({ OLLAMA_URL: 'http://127.0.0.1:9' }),
     });
@@ -111,6 +111,9 @@ describe('sidecar dev (npm start)', () => {
     await until(() => out.split('\n').filter(Boolean).length >= 2, 'two live reports');
     const daemonPid = records(err).find((r) => r.msg === 'Sidecar started')?.pid as number;
     expect(daemonPid).toBeGreaterThan(0);
+    dev.kill('SIGHUP');
+    await until(() => records(err).some((r) => r.msg === 'Configuration reloaded'), 'the daemon reloaded');
+    expect(dev.exitCode).toBeNull();
     dev.kill('SIGINT');
     const { code } = await done;
     expect(code).toBe(0);

@@ -35,8 +35,12 @@ export async function devCommand(opts: DevOptions): Promise<void> {
   const args = [CLI, 'run', '--config', configPath(opts.config), '--initial-delay', String(opts.initialDelay), '--interval', String(opts.interval)];
   const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   logger.info({ hub: hub.url, interval_ms: opts.interval }, 'Local hub started; the sidecar reports to it. Ctrl-C stops both');
+  // SIGHUP reloads the daemon's plugins.json, as it does for `sidecar run` (Node's default would end us).
+  const reload = () => daemon.kill('SIGHUP');
+  process.on('SIGHUP', reload);
   const exited = new Promise<number>((resolve) => daemon.once('exit', (code) => resolve(code ?? 1)));
   const outcome = await Promise.race([exited.then((code) => ({ code })), waitForStopSignal().then(() => undefined)]);
+  process.off('SIGHUP', reload);
   if (outcome === undefined) daemon.kill('SIGTERM');
   const code = outcome?.code ?? (await exited);
   await hub.close();

@@ -108,6 +108,7 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
         const fresh = withOverrides(await loadCheckedConfig(configPath(opts.config), ctx.builtins), opts);
         registerSecrets(fresh, ctx.scrubber);
         await sidecar.reload(fresh);
+        if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
       } catch (err) {
         logger.error({ reason: oneLine(err) }, 'Reload failed; the previous configuration keeps running');
       }
