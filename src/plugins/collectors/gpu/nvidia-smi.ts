@@ -7,6 +7,8 @@ export const NVIDIA_SMI_ARGS: readonly string[] = [
 ];
 
 const MIB = 1024 * 1024;
+/** MAX_MIB keeps bytes a safe integer (whole bytes, as the hub's fields must be): 8 PiB, far beyond any GPU. */
+const MAX_MIB = Math.floor(Number.MAX_SAFE_INTEGER / MIB);
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 function quote(text: string): string {
@@ -38,12 +40,15 @@ export function parseNvidiaSmi(text: string): GpuDevice[] {
     if (index === null || !Number.isSafeInteger(index)) throw new Error(`${where}: index: expected an integer, got ${quote(first ?? '')}`);
     const [total, used, util, temp] = numbers as [string, string, string, string];
     const bytes = (mib: number | null) => (mib === null ? null : Math.round(mib * MIB));
-    const name = rest.join(', ');
+    // The name as printed, commas and spacing kept: what lies between the first comma and the last four.
+    let cut = line.length;
+    for (let i = 0; i < 4; i++) cut = line.lastIndexOf(',', cut - 1);
+    const name = rest.length === 0 ? '' : line.slice(line.indexOf(',') + 1, cut).trim();
     devices.push({
       index,
       name: name === '' || name === 'N/A' || /^\[.*\]$/.test(name) ? null : name,
-      vram_total_bytes: bytes(value(total, 'memory.total', 0)),
-      vram_used_bytes: bytes(value(used, 'memory.used', 0)),
+      vram_total_bytes: bytes(value(total, 'memory.total', 0, MAX_MIB)),
+      vram_used_bytes: bytes(value(used, 'memory.used', 0, MAX_MIB)),
       util_percent: value(util, 'utilization.gpu', 0, 100),
       temperature_c: value(temp, 'temperature.gpu', -273),
     });

@@ -97,11 +97,11 @@ export function runTool(
       else fail(firstLine(err.message) || String(err.code), err);
     });
     child.on('close', (code, killedBy) => {
-      if (code === 0) {
-        finish(() => resolve(Buffer.concat(stdout).toString('utf8')));
-        return;
-      }
-      const said = firstLine(stderr) || firstLine(Buffer.concat(stdout).toString('utf8'));
+      const out = Buffer.concat(stdout).toString('utf8');
+      // Exit 0 with nothing on stdout but a complaint on stderr is a failure, not "no GPUs".
+      if (code === 0 && (out.trim() !== '' || firstLine(stderr) === '')) return void finish(() => resolve(out));
+      if (code === 0) return fail(`printed nothing on stdout: ${firstLine(stderr)}`);
+      const said = firstLine(stderr) || firstLine(out);
       fail(killedBy ? `killed by ${killedBy}` : `exited with code ${code}${said ? `: ${said}` : ''}`);
     });
   });

@@ -23,6 +23,7 @@ describe('parseNvidiaSmi', () => {
 
   it('keeps a comma inside the name', () => {
     expect(parseNvidiaSmi('3, Odd, Name, 16, 8, 50, 40')[0]).toMatchObject({ index: 3, name: 'Odd, Name', util_percent: 50 });
+    expect(parseNvidiaSmi('0, NVIDIA, Inc. GPU,X, 16, 8, 50, 40')[0]!.name).toBe('NVIDIA, Inc. GPU,X'); // as printed
   });
 
   it.each([
@@ -34,6 +35,7 @@ describe('parseNvidiaSmi', () => {
     ['0, X, 10, 5, 101, 30', /utilization\.gpu: expected a number, got "101"/],
     ['[N/A], X, 10, 5, 1, 30', /index: expected an integer/],
     ['1.5, X, 10, 5, 1, 30', /index: expected an integer/],
+    ['0, X, 99999999999999999999, 5, 1, 30', /memory\.total: expected a number, got "99999999999999999999"/],
   ])('rejects %j', (text, message) => {
     expect(() => parseNvidiaSmi(text)).toThrow(message);
   });

@@ -20,6 +20,13 @@ describe.skipIf(process.platform === 'win32')('runTool', () => {
     expect(await runTool(tool, ['a b', '$HOME', '*;'], never())).toBe('[a b][$HOME][*;]');
   });
 
+  it('fails a tool that exits 0 with nothing on stdout but a complaint on stderr, instead of reading "no GPUs"', async () => {
+    const tool = fakeTool(tempDir(), 'complains', 'echo "Failed to initialize NVML: Driver/library version mismatch" >&2');
+    await expect(runTool(tool, [], never())).rejects.toThrow(/printed nothing on stdout: Failed to initialize NVML/);
+    const quiet = fakeTool(tempDir(), 'quiet', 'true');
+    expect(await runTool(quiet, [], never())).toBe('');
+  });
+
   it('rejects ToolNotFoundError for a command that does not exist', async () => {
     const missing = path.join(tempDir(), 'nope');
     const err: unknown = await runTool(missing, [], never()).catch((e: unknown) => e);
