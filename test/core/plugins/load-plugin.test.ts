@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode, SidecarError } from '../../../src/core/errors.js';
+import { checkManifest } from '../../../src/core/plugins/check-manifest.js';
 import { importPlugin, loadPlugin, nodeModulePaths, resolveExports, resolvePackagePlugin } from '../../../src/core/plugins/load-plugin.js';
 import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
 import { builtins, collector } from '../../helpers/test-plugins.js';
@@ -181,6 +182,25 @@ describe('loadPlugin errors name the plugin and carry a code', () => {
     expect(err.code).toBe(code);
     expect(err.message).toMatch(pattern);
     expect(err.message.startsWith(`plugin "${spec}" (${join(FIXTURES, spec)}): `)).toBe(true);
+  });
+});
+
+describe('checkManifest', () => {
+  it('names every problem of a manifest on one line, with a hint for a misspelt kind', () => {
+    const err = (() => {
+      try {
+        return checkManifest({ apiVersion: 1, kind: 'colector', create: 5, fields: [] });
+      } catch (e) {
+        return e;
+      }
+    })() as SidecarError;
+    expect(err.code).toBe(ErrorCode.PLUGIN_KIND_INVALID);
+    expect(err.message).toBe(
+      'kind "colector" is unknown (expected "collector" or "transport"; did you mean "collector"?); name must be a non-empty string; create must be a function',
+    );
+    expect(() => checkManifest({ apiVersion: 1, kind: 'collector', name: 'x', create: () => ({}), fields: ['fooBar', 'timestamp', 'ok', 'ok'] })).toThrow(
+      'fields: "fooBar" is not a snake_case field name; fields: "timestamp" is reserved (type, agent_id, timestamp, protocol_version); fields lists a field twice',
+    );
   });
 });
 
