@@ -6,7 +6,8 @@
  * Check values with `validate` (validation-messages.ts), which words every issue for users.
  */
 import * as v from 'valibot';
-import { describeValue, expectedOf, friendlyMessage, isKeyIssue, isTypeError, isUnknownKey } from './validation-messages.js';
+import { describeValue } from '../describe-value.js';
+import { expectedOf, friendlyMessage, isKeyIssue, isTypeError, isUnknownKey } from './validation-messages.js';
 
 type AnyIssue = v.BaseIssue<unknown>;
 type Dataset = v.UnknownDataset | v.OutputDataset<unknown, AnyIssue>;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ErrorCode, type Problem } from '../errors.js';
 import { closest } from '../did-you-mean.js';
+import { describeValue } from '../describe-value.js';
 import { isSecretKey } from '../secret-keys.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
 import type { StandardSchemaV1 } from '../contracts/standard-schema.js';
@@ -14,15 +15,6 @@ const ARTICLE: Record<string, string> = {
   array: 'a list',
   record: 'an object',
 };
-
-/** describeValue names what the user wrote, briefly: `got "abc"`, `got null`, `got a list`. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
 
 /** expectedOf names what a schema takes, as in `expected a string` and `is required (a string)`. */
 export function expectedOf(schema: { readonly type: string }): string {

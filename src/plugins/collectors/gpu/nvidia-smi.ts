@@ -1,3 +1,4 @@
+import { describeValue } from '../../../core/describe-value.js';
 import type { GpuDevice } from './devices.js';
 
 /** NVIDIA_SMI_ARGS asks nvidia-smi for one CSV line per GPU, without header or units (memory in MiB). */
@@ -11,10 +12,6 @@ const MIB = 1024 * 1024;
 const MAX_MIB = Math.floor(Number.MAX_SAFE_INTEGER / MIB);
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
-}
-
 /**
  * parseNvidiaSmi reads the output of `nvidia-smi` run with NVIDIA_SMI_ARGS. A value in square brackets
  * (`[N/A]`, `[Not Supported]`, `[Unknown Error]`...) or `N/A` is one nvidia-smi could not read: null. It throws
@@ -27,17 +24,17 @@ export function parseNvidiaSmi(text: string): GpuDevice[] {
     if (line === '') return;
     const where = `line ${i + 1}`;
     const parts = line.split(',').map((part) => part.trim());
-    if (parts.length < 6) throw new Error(`${where}: expected 6 comma-separated values, got ${parts.length}: ${quote(line)}`);
+    if (parts.length < 6) throw new Error(`${where}: expected 6 comma-separated values, got ${parts.length}: ${describeValue(line)}`);
     const [first, ...rest] = parts;
     const numbers = rest.splice(-4);
     const value = (text: string, what: string, min: number, max = Infinity): number | null => {
       if (text === 'N/A' || /^\[.*\]$/.test(text)) return null;
       const n = Number(text);
-      if (!NUMBER.test(text) || n < min || n > max) throw new Error(`${where}: ${what}: expected a number, got ${quote(text)}`);
+      if (!NUMBER.test(text) || n < min || n > max) throw new Error(`${where}: ${what}: expected a number, got ${describeValue(text)}`);
       return n;
     };
     const index = value(first ?? '', 'index', 0);
-    if (index === null || !Number.isSafeInteger(index)) throw new Error(`${where}: index: expected an integer, got ${quote(first ?? '')}`);
+    if (index === null || !Number.isSafeInteger(index)) throw new Error(`${where}: index: expected an integer, got ${describeValue(first ?? '')}`);
     const [total, used, util, temp] = numbers as [string, string, string, string];
     const bytes = (mib: number | null) => (mib === null ? null : Math.round(mib * MIB));
     // The name as printed, commas and spacing kept: what lies between the first comma and the last four.

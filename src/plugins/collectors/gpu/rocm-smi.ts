@@ -1,3 +1,4 @@
+import { describeValue } from '../../../core/describe-value.js';
 import type { GpuDevice } from './devices.js';
 
 /** ROCM_SMI_ARGS asks rocm-smi for VRAM (bytes), use, temperature and product name of every card, as JSON. */
@@ -15,19 +16,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (Array.isArray(value)) return 'a list';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
-
 /** reading reads one value rocm-smi gives as a numeric string (or number); missing or "N/A" is null. */
 function reading(card: Record<string, unknown>, key: string, where: string, integer: boolean): number | null {
   const raw = card[key];
   if (raw === undefined || raw === null || raw === 'N/A') return null;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && NUMBER.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(n) || (integer && (!Number.isSafeInteger(n) || n < 0))) {
-    throw new Error(`${where}."${key}": expected ${integer ? 'a non-negative integer' : 'a number'}, got ${describe(raw)}`);
+    throw new Error(`${where}."${key}": expected ${integer ? 'a non-negative integer' : 'a number'}, got ${describeValue(raw)}`);
   }
   return n;
 }
@@ -41,12 +36,12 @@ function reading(card: Record<string, unknown>, key: string, where: string, inte
 export function parseRocmSmi(text: string): GpuDevice[] {
   const body = findJsonObject(text);
   if (body === undefined) throw new Error('expected a JSON object');
-  if (!isObject(body)) throw new Error(`expected a JSON object, got ${describe(body)}`);
+  if (!isObject(body)) throw new Error(`expected a JSON object, got ${describeValue(body)}`);
   const devices: GpuDevice[] = [];
   for (const [key, card] of Object.entries(body)) {
     const match = /^card(\d+)$/.exec(key);
     if (!match) continue;
-    if (!isObject(card)) throw new Error(`${key}: expected an object, got ${describe(card)}`);
+    if (!isObject(card)) throw new Error(`${key}: expected an object, got ${describeValue(card)}`);
     const temperatureKey = TEMPERATURES.map((re) => Object.keys(card).find((k) => re.test(k))).find((k) => k !== undefined);
     const name = NAMES.map((k) => card[k]).find((v) => typeof v === 'string' && v.trim() !== '' && v !== 'N/A');
     const util = reading(card, USE, key, false);

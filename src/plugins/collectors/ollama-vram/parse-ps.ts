@@ -1,3 +1,5 @@
+import { describeValue } from '../../../core/describe-value.js';
+
 /** PsModel is what the collector reads of one loaded model in Ollama's `GET /api/ps` answer. */
 export interface PsModel {
   readonly name: string;
@@ -19,15 +21,6 @@ export interface PsSummary {
   readonly vramUsedBytes: number;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  return String(value);
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -35,15 +28,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function integer(model: Record<string, unknown>, key: string, where: string, min: number): number {
   const value = model[key];
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${where}.${key}: expected a ${min > 0 ? 'positive' : 'non-negative'} integer, got ${describe(value)}`);
+    throw new Error(`${where}.${key}: expected a ${min > 0 ? 'positive' : 'non-negative'} integer, got ${describeValue(value)}`);
   }
   return value;
 }
 
 function parseModel(model: unknown, where: string): PsModel {
-  if (!isObject(model)) throw new Error(`${where}: expected an object, got ${describe(model)}`);
+  if (!isObject(model)) throw new Error(`${where}: expected an object, got ${describeValue(model)}`);
   const name = model['name'];
-  if (typeof name !== 'string') throw new Error(`${where}.name: expected a string, got ${describe(name)}`);
+  if (typeof name !== 'string') throw new Error(`${where}.name: expected a string, got ${describeValue(name)}`);
   const expiresAt = model['expires_at'];
   return {
     name,
@@ -61,10 +54,10 @@ function parseModel(model: unknown, where: string): PsModel {
  * other fields are not checked, so newer Ollama versions may add to them.
  */
 export function parsePs(body: unknown): PsSummary {
-  if (!isObject(body)) throw new Error(`expected an object with a "models" list, got ${describe(body)}`);
+  if (!isObject(body)) throw new Error(`expected an object with a "models" list, got ${describeValue(body)}`);
   const list = body['models'];
   if (!Array.isArray(list)) {
-    throw new Error(list === undefined ? 'missing "models" list' : `"models": expected a list, got ${describe(list)}`);
+    throw new Error(list === undefined ? 'missing "models" list' : `"models": expected a list, got ${describeValue(list)}`);
   }
   const models = list.map((model: unknown, i) => parseModel(model, `models[${i}]`));
   const sum = models.reduce((total, model) => total + model.sizeVram, 0);

@@ -1,11 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { describeError } from '../../../core/errors.js';
 import type { Logger, ResourceReport, Transport } from '../../../plugin.js';
-
-/** describe gives a one-line reason for a stream error. */
-function describe(err: unknown): string {
-  return err instanceof Error ? (err.message.split('\n')[0] || err.name) : String(err);
-}
 
 /**
  * createStdoutTransport builds a transport that writes each report as one JSON line to `stream`
@@ -26,13 +22,13 @@ export function createStdoutTransport(stream: Writable = process.stdout, logger?
     closed = true;
     logger?.warn({ reason }, `Cannot write to stdout (${reason}); later reports are dropped`);
   };
-  const onError = (err: unknown) => close(describe(err));
+  const onError = (err: unknown) => close(describeError(err));
   // One callback for every write (no closure per report): a write that failed was not delivered after all.
   const afterWrite = (err?: Error | null) => {
     if (!err) return;
     sent--;
     dropped++;
-    close(describe(err));
+    close(describeError(err));
   };
   stream.on('error', onError);
   return {
