@@ -3,7 +3,7 @@ import type { Logger } from '../core/contracts/logger.js';
 import { loadCheckedConfig } from '../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../core/config/sidecar-config.js';
 import { createLogger, parseLogLevel, SecretScrubber } from '../core/logger.js';
-import { isSecretKey } from '../core/secret-keys.js';
+import { isSecretKey, urlPasswords } from '../core/secret-keys.js';
 
 /** DEFAULT_CONFIG is used when neither --config nor SIDECAR_CONFIG names a file. */
 export const DEFAULT_CONFIG = 'plugins.json';
@@ -35,21 +35,12 @@ export function createCliLogger(scrubber: SecretScrubber): Logger {
  * hunt for in free text; those are censored where they are logged under their key.
  */
 export function registerSecrets(config: SidecarConfig, scrubber: SecretScrubber): void {
-  const urlPassword = (url: string): string[] => {
-    let password = '';
-    try {
-      password = new URL(url).password;
-      return password ? [password, decodeURIComponent(password)] : [];
-    } catch {
-      return password ? [password] : []; // not a URL; or a malformed escape, so only the form as written
-    }
-  };
   const visit = (value: unknown, key: string | undefined, underSecret: boolean, depth: number): void => {
     const secret = underSecret || (key !== undefined && isSecretKey(key));
     if (typeof value === 'string') {
       if (secret) scrubber.add(value);
       // Any string that reads as a URL with a password (`url`, `dsn`, `endpoint`, a list of them...).
-      if (value.includes('@') && value.includes('://')) for (const password of urlPassword(value)) scrubber.add(password);
+      if (value.includes('@') && value.includes('://')) for (const password of urlPasswords(value)) scrubber.add(password);
     } else if (typeof value === 'object' && value !== null && depth < 32) {
       if (Array.isArray(value)) for (const item of value) visit(item, undefined, secret, depth + 1);
       else for (const [k, v] of Object.entries(value)) visit(v, k, secret, depth + 1);

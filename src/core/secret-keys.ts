@@ -120,3 +120,22 @@ function redact(value: unknown, depth: number, ancestors: object[], onError?: (e
 export function redactSecretFields<T>(value: T, onError?: (err: Error) => unknown): T {
   return redact(value, 0, [], onError) as T;
 }
+
+/**
+ * urlPasswords gives the password of a URL with userinfo (`ws://user:pass@hub`) as written and decoded, or
+ * nothing for a URL without one or a value that is not a URL. The user name is not a secret.
+ */
+export function urlPasswords(value: string): string[] {
+  let password: string;
+  try {
+    password = new URL(value).password;
+  } catch {
+    return [];
+  }
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password]; // a malformed escape: only the form as written
+  }
+}

@@ -1,3 +1,4 @@
+import type { Logger } from '../../core/contracts/logger.js';
 import { loadCheckedConfig } from '../../core/plugins/load-checked-config.js';
 import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
@@ -58,7 +59,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     (reason) => logger.warn(reason),
   );
   void statusFile.write('running'); // not awaited: a status file that cannot be written must not hold up reports
-  if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
+  warnIfNoTransport(sidecar, logger);
   sidecar.start();
   logger.info(
     {
@@ -108,7 +109,7 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
         const fresh = withOverrides(await loadCheckedConfig(configPath(opts.config), ctx.builtins), opts);
         registerSecrets(fresh, ctx.scrubber);
         await sidecar.reload(fresh);
-        if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
+        warnIfNoTransport(sidecar, logger);
       } catch (err) {
         logger.error({ reason: oneLine(err) }, 'Reload failed; the previous configuration keeps running');
       }
@@ -117,4 +118,9 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
   // Started by `sidecar dev` with an IPC channel: stop when that parent goes away, however it died.
   if (process.send) process.once('disconnect', () => stop('SIGTERM'));
   return { stop, reload };
+}
+
+/** warnIfNoTransport says so when the running config sends reports nowhere (at start and after a reload). */
+function warnIfNoTransport(sidecar: Sidecar, logger: Logger): void {
+  if (sidecar.status().transports.length === 0) logger.warn('No transport is enabled: reports go nowhere');
 }

@@ -1,4 +1,5 @@
 import { MIN_SCRUB_LENGTH } from '../../../core/logger.js';
+import { urlPasswords } from '../../../core/secret-keys.js';
 
 /** safeUrl renders a URL for logs without its userinfo (`ws://user:pass@host` becomes `ws://host`). */
 export function safeUrl(url: string): string {
@@ -19,18 +20,7 @@ export function safeUrl(url: string): string {
  * `EPROTO` into `EPRO[redacted]O`. The user name is not a secret (logged URLs carry no userinfo anyway).
  */
 export function createRedactor(token: string, url: string): (value: string) => string {
-  const secrets = new Set<string>([token]);
-  try {
-    const { password } = new URL(url);
-    secrets.add(password);
-    try {
-      secrets.add(decodeURIComponent(password));
-    } catch {
-      // A malformed escape: the raw form is masked already.
-    }
-  } catch {
-    // The schema rejects invalid URLs; nothing to collect.
-  }
+  const secrets = new Set<string>([token, ...urlPasswords(url)]);
   const list = [...secrets].filter((s) => s.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
   return (value) => list.reduce((out, secret) => out.split(secret).join('[redacted]'), value);
 }
