@@ -30,7 +30,7 @@ describe('CollectionCycle: hub fields of the wrong type', () => {
         slot(log, 'memory', ['ram_total_bytes', 'ram_used_bytes'], { ram_total_bytes: 4096, ram_used_bytes: 1024 }),
       ],
       'a1',
-      { now: () => 1000 },
+      { now: () => 1000, monotonic: () => 1000 },
     );
     const report = await cycle.run();
     expect(report).toEqual({
@@ -58,7 +58,7 @@ describe('CollectionCycle: hub fields of the wrong type', () => {
       { cpu_percent: 4, ram_used_bytes: 6 },
       { cpu_percent: 'x', ram_used_bytes: 6 }, // broken again
     ];
-    const cycle = new CollectionCycle([slot(log, 'odd', ['cpu_percent', 'ram_used_bytes'], ...answers)], 'a1', { now: () => 1 });
+    const cycle = new CollectionCycle([slot(log, 'odd', ['cpu_percent', 'ram_used_bytes'], ...answers)], 'a1', { now: () => 1, monotonic: () => 1 });
     const reports = [];
     for (let i = 0; i < answers.length; i++) reports.push(await cycle.run());
     expect(reports.map((r) => [r.cpu_percent, r.ram_used_bytes])).toEqual([
@@ -78,7 +78,7 @@ describe('CollectionCycle: hub fields of the wrong type', () => {
 
   it('counts a run with a wrong-typed field against the collector, and a clean run clears it', async () => {
     const log = memoryLogger();
-    const cycle = new CollectionCycle([slot(log, 'odd', ['ram_total_bytes'], { ram_total_bytes: 1.5 }, { ram_total_bytes: 2 })], 'a1', { now: () => 1 });
+    const cycle = new CollectionCycle([slot(log, 'odd', ['ram_total_bytes'], { ram_total_bytes: 1.5 }, { ram_total_bytes: 2 })], 'a1', { now: () => 1, monotonic: () => 1 });
     await cycle.run();
     expect(cycle.health.snapshot()[0]).toMatchObject({ ok: false, failures: 1, lastError: '"ram_total_bytes": expected an integer, got a number with a fraction' });
     await cycle.run();
@@ -99,7 +99,7 @@ describe('CollectionCycle: answers that are not an object', () => {
     const cycle = new CollectionCycle(
       [slot(log, 'junk', ['junk_value'], answer), slot(log, 'good', ['good_value'], { good_value: 1 })],
       'a1',
-      { now: () => 1 },
+      { now: () => 1, monotonic: () => 1 },
     );
     expect(await cycle.run()).toMatchObject({ junk_value: null, good_value: 1 });
     expect(warnings(log)).toEqual([
