@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { ErrorCode, SidecarError } from '../../../core/errors.js';
@@ -27,16 +28,29 @@ function proxySource(scheme: string): string | undefined {
 }
 
 /**
+ * isLoopback tells whether a URL host is this machine: `localhost`, 127.0.0.0/8 or ::1. A proxy elsewhere that
+ * is asked for 127.0.0.1 reaches itself, never us.
+ */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/**
  * resolveHubProxy decides the proxy for the hub URL. `option` is the `proxy` option: a URL is used as is, `""`
  * means none, absent means the environment: `HTTPS_PROXY` for wss://, `HTTP_PROXY` for ws:// (the schemes
  * WebSocket rides on), then `ALL_PROXY`, unless `NO_PROXY` matches the hub (matching by proxy-from-env, the
- * rules curl and most tools share: suffixes, `*`, `host:port`). A proxy that is not http:// or https:// is a
- * one-line error naming where it came from, never showing its credentials. It reads `process.env`, as
- * proxy-from-env does.
+ * rules curl and most tools share: suffixes, `*`, `host:port`), or the hub is on loopback (as Go's
+ * ProxyFromEnvironment does: a development hub on 127.0.0.1 keeps working where a proxy is set for
+ * everything). A proxy that is not http:// or https:// is a one-line error naming where it came from, never
+ * showing its credentials. It reads `process.env`, as proxy-from-env does.
  */
 export function resolveHubProxy(hubUrl: string, option: string | undefined): HubProxy | undefined {
   if (option === '') return undefined;
   if (option !== undefined) return parseProxy(option, 'options.proxy');
+  if (isLoopback(new URL(hubUrl).hostname)) return undefined;
   // proxy-from-env looks at `<scheme>_proxy`; a WebSocket URL is an HTTP(S) request first, so ask for that scheme.
   const scheme = hubUrl.startsWith('wss:') ? 'https' : 'http';
   const lookup = scheme + hubUrl.slice(hubUrl.indexOf(':'));
