@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../../src/core/errors.js';
 import { closedPort } from '../../../helpers/http-server.js';
 import { startConnectProxy, TEST_DOMAIN, type ConnectProxy } from './connect-proxy.js';
 import { ALL_LOG_LINES, build, parseOptions, report, useHarness, waitFor, type Built } from './helpers.js';
+import { resolveHubProxy } from '../../../../src/plugins/transports/websocket/proxy-agent.js';
 import { startTlsHub, TLS_FIXTURES } from './tls-hub.js';
 
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
@@ -172,5 +173,43 @@ describe('websocket transport: proxies that cannot be used are refused at start-
     await expect(parseOptions({ url: 'ws://h/ws', proxy: 'socks5://p:1080' })).rejects.toThrow('must be "" (no proxy) or an http:// or https:// proxy URL');
     await expect(parseOptions({ url: 'ws://h/ws', proxy: 'proxy:3128' })).rejects.toThrow('http:// or https:// proxy URL');
     await expect(parseOptions({ url: 'ws://h/ws', proxy: 'https://proxy.corp:8443' })).resolves.toMatchObject({ proxy: 'https://proxy.corp:8443' });
+  });
+});
+
+describe('resolveHubProxy: which proxy, from where', () => {
+  const pick = (url: string, option?: string) => {
+    const p = resolveHubProxy(url, option);
+    return p && `${p.display} from ${p.source}`;
+  };
+
+  it('wss:// reads HTTPS_PROXY, ws:// reads HTTP_PROXY, both fall back to ALL_PROXY; lower case wins, as in curl', () => {
+    setEnv({ HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://p:2', ALL_PROXY: 'http://a:3' });
+    expect(pick('wss://hub.corp/ws')).toBe('http://s:1/ from HTTPS_PROXY');
+    expect(pick('ws://hub.corp/ws')).toBe('http://p:2/ from HTTP_PROXY');
+    setEnv({ ALL_PROXY: 'http://a:3', https_proxy: 'http://lower:4', HTTPS_PROXY: 'http://upper:5' });
+    expect(pick('wss://hub.corp/ws')).toBe('http://lower:4/ from https_proxy');
+    expect(pick('ws://hub.corp/ws')).toBe('http://a:3/ from ALL_PROXY');
+  });
+
+  it('NO_PROXY: exact host, domain suffix, host:port, and * for everything', () => {
+    setEnv({ HTTPS_PROXY: 'http://s:1', NO_PROXY: 'hub.corp' });
+    expect(pick('wss://hub.corp/ws')).toBeUndefined();
+    expect(pick('wss://other.corp/ws')).toBe('http://s:1/ from HTTPS_PROXY');
+    setEnv({ HTTPS_PROXY: 'http://s:1', no_proxy: '.corp' });
+    expect(pick('wss://hub.corp/ws')).toBeUndefined();
+    setEnv({ HTTPS_PROXY: 'http://s:1', NO_PROXY: 'hub.corp:4000' });
+    expect(pick('wss://hub.corp:4000/ws')).toBeUndefined();
+    expect(pick('wss://hub.corp/ws')).toBe('http://s:1/ from HTTPS_PROXY');
+    setEnv({ HTTPS_PROXY: 'http://s:1', NO_PROXY: '*' });
+    expect(pick('wss://hub.corp/ws')).toBeUndefined();
+  });
+
+  it('the proxy option wins over the environment, NO_PROXY included; "" means none; loopback hubs skip env proxies only', () => {
+    setEnv({ HTTPS_PROXY: 'http://s:1', NO_PROXY: '*' });
+    expect(pick('wss://hub.corp/ws', 'http://opt:8080')).toBe('http://opt:8080/ from options.proxy');
+    expect(pick('wss://hub.corp/ws', '')).toBeUndefined();
+    setEnv({ HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://p:2' });
+    for (const url of ['wss://127.0.0.1/ws', 'ws://127.5.0.1:4000/ws', 'ws://localhost:4000/ws', 'ws://[::1]:4000/ws']) expect(pick(url)).toBeUndefined();
+    expect(pick('ws://127.0.0.1:4000/ws', 'http://opt:8080')).toBe('http://opt:8080/ from options.proxy');
   });
 });
