@@ -25,6 +25,8 @@ export interface TlsHub {
   port: number;
   /** identified lists, per identify answered, the CN of the client certificate (undefined without one). */
   identified: (string | undefined)[];
+  /** reports counts the resource_report frames received. */
+  reports: number;
   /** tlsErrors lists the codes of handshakes the hub refused (e.g. ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE). */
   tlsErrors: string[];
   close(): Promise<void>;
@@ -42,7 +44,7 @@ export async function startTlsHub(opts: TlsHubOptions = {}): Promise<TlsHub> {
     rejectUnauthorized: requestCert,
     ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}),
   });
-  const hub: Omit<TlsHub, 'url' | 'port' | 'close'> = { identified: [], tlsErrors: [] };
+  const hub: Omit<TlsHub, 'url' | 'port' | 'close'> = { identified: [], reports: 0, tlsErrors: [] };
   server.on('tlsClientError', (err: NodeJS.ErrnoException) => hub.tlsErrors.push(err.code ?? err.message));
   const wss = new WebSocketServer({ server });
   wss.on('connection', (ws, req) => {
@@ -53,13 +55,13 @@ export async function startTlsHub(opts: TlsHubOptions = {}): Promise<TlsHub> {
       if (frame.type === 'identify') {
         hub.identified.push(typeof cn === 'string' ? cn : undefined);
         ws.send(JSON.stringify({ type: 'identified', agent_id: frame.agent_id }));
-      } else if (frame.type === 'ping') ws.send(JSON.stringify({ type: 'pong', timestamp: Date.now() }));
+      } else if (frame.type === 'resource_report') hub.reports++;
+      else if (frame.type === 'ping') ws.send(JSON.stringify({ type: 'pong', timestamp: Date.now() }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return {
-    ...hub,
+  return Object.assign(hub, {
     url: `wss://127.0.0.1:${port}/ws`,
     port,
     close: async () => {
@@ -68,5 +70,5 @@ export async function startTlsHub(opts: TlsHubOptions = {}): Promise<TlsHub> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
+  });
 }
