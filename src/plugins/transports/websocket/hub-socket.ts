@@ -36,7 +36,7 @@ export async function prepareHubSocket(ctx: TransportContext<WebsocketOptions>):
   const { options: o, logger } = ctx;
   const tls = await loadHubTls(ctx);
   const proxy = resolveHubProxy(o.url, o.proxy);
-  const tunnel = proxy && createProxyAgent(proxy, tls.ca);
+  const tunnel = proxy && (await createProxyAgent(proxy, tls.ca));
   if (proxy) logger.info({ proxy: proxy.display, proxy_source: proxy.source }, `Hub connection goes through proxy ${proxy.display} (${proxy.source})`);
   const errorContext: SocketErrorContext = {
     secure: o.url.startsWith('wss:'),

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { ErrorCode, SidecarError } from '../../../core/errors.js';
 import { safeUrl } from './redact.js';
@@ -90,9 +90,11 @@ export interface ProxyAgent {
 
 /**
  * createProxyAgent makes the CONNECT tunnel agent (https-proxy-agent). `ca` is also trusted for an https://
- * proxy: a corporate proxy with TLS is usually signed by the same private CA as the hub.
+ * proxy: a corporate proxy with TLS is usually signed by the same private CA as the hub. The library is
+ * imported only here, so a sidecar without a proxy does not load it (and its dependencies) at start-up.
  */
-export function createProxyAgent(proxy: HubProxy, ca: Buffer | undefined): ProxyAgent {
+export async function createProxyAgent(proxy: HubProxy, ca: Buffer | undefined): Promise<ProxyAgent> {
+  const { HttpsProxyAgent } = await import('https-proxy-agent');
   const agent = new HttpsProxyAgent(proxy.url.href, ca ? { ca } : {});
   let status: number | undefined;
   // The tunnel's answer is seen only here: a refused CONNECT reaches ws as "Unexpected server response: 407",
