@@ -34,8 +34,8 @@ export const plainSocket = (url: string): HubSocket => {
  */
 export async function prepareHubSocket(ctx: TransportContext<WebsocketOptions>): Promise<HubSocket> {
   const { options: o, logger } = ctx;
-  const tls = await loadHubTls(ctx);
   const proxy = resolveHubProxy(o.url, o.proxy);
+  const tls = await loadHubTls(ctx, proxy?.url.protocol === 'https:');
   const tunnel = proxy && (await createProxyAgent(proxy, tls.ca));
   if (proxy) logger.info({ proxy: proxy.display, proxy_source: proxy.source }, `Hub connection goes through proxy ${proxy.display} (${proxy.source})`);
   const errorContext: SocketErrorContext = {
@@ -43,7 +43,12 @@ export async function prepareHubSocket(ctx: TransportContext<WebsocketOptions>):
     clientCert: tls.cert !== undefined,
     proxy:
       proxy && tunnel
-        ? { display: proxy.display, hasCredentials: proxy.url.username !== '' || proxy.url.password !== '', connectStatus: tunnel.connectStatus }
+        ? {
+            display: proxy.display,
+            tls: proxy.url.protocol === 'https:',
+            hasCredentials: proxy.url.username !== '' || proxy.url.password !== '',
+            connectStatus: tunnel.connectStatus,
+          }
         : undefined,
   };
   // The proxy's password may come from HTTPS_PROXY, which the CLI's scrubber does not know: mask it here too.

@@ -100,5 +100,12 @@ export async function createProxyAgent(proxy: HubProxy, ca: Buffer | undefined):
   // The tunnel's answer is seen only here: a refused CONNECT reaches ws as "Unexpected server response: 407",
   // which without this would read as the hub's answer.
   agent.on('proxyConnect', (res: { statusCode: number }) => (status = res.statusCode));
+  // Forget the last answer when a new tunnel starts: an error before the proxy answers (TLS to an https://
+  // proxy, say) is the proxy's, whatever it answered the connection before.
+  const connect = agent.connect.bind(agent);
+  agent.connect = (req, opts) => {
+    status = undefined;
+    return connect(req, opts);
+  };
   return { agent, connectStatus: () => status };
 }

@@ -14,6 +14,8 @@ export interface SocketErrorContext {
   readonly proxy?: {
     /** display is the proxy URL without credentials. */
     readonly display: string;
+    /** tls: the proxy is https://, so a TLS error before it answered CONNECT is about the proxy. */
+    readonly tls: boolean;
     readonly hasCredentials: boolean;
     /** connectStatus is the proxy's last answer to CONNECT. */
     connectStatus(): number | undefined;
@@ -83,6 +85,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMED
 
 const words = (w: Words, ctx: SocketErrorContext): string => (typeof w === 'function' ? w(ctx) : w);
 
+/** isTlsError tells a TLS failure (certificate verification, an alert, an OpenSSL reason) from a network one. */
+const isTlsError = (err: Error & { code?: string }): boolean =>
+  (err.code !== undefined && err.code in VERIFY_ERRORS) || /SSL routines|SSL alert/.test(err.message) || err.code?.startsWith('ERR_SSL_') === true;
+
 /** firstLine is the error as Node words it, on one line: the fallback for what the tables do not know. */
 const firstLine = (err: Error): string => err.message.split('\n')[0] || err.name;
 
@@ -92,6 +98,10 @@ const firstLine = (err: Error): string => err.message.split('\n')[0] || err.name
  */
 export function describeSocketError(err: Error & { code?: string }, ctx: SocketErrorContext): string {
   const code = err.code ?? '';
+  const { proxy } = ctx;
+  if (proxy?.tls && proxy.connectStatus() === undefined && isTlsError(err)) {
+    return `TLS to the proxy ${proxy.display} failed: ${firstLine(err)} (${code || 'TLS'}); ca_file is trusted for the proxy too`;
+  }
   const verify = VERIFY_ERRORS[code];
   if (verify) return `${verify} (${code})`;
   const alert = /SSL alert number (\d+)/.exec(err.message);
@@ -101,7 +111,6 @@ export function describeSocketError(err: Error & { code?: string }, ctx: SocketE
   }
   const reason = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1];
   if (reason && REASONS[reason]) return `${REASONS[reason]} (${reason})`;
-  const { proxy } = ctx;
   const response = /^Unexpected server response: (\d+)/.exec(err.message);
   if (proxy && response) {
     const status = Number(response[1]);

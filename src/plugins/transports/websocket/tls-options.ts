@@ -84,9 +84,10 @@ function certValidity(pem: Buffer, now: number): string | undefined {
  * loadHubTls reads `ca_file`, `cert_file` and `key_file` once, at create time, and checks them: a missing,
  * unreadable or non-PEM file, an encrypted key without (or with a wrong) `key_passphrase`, or a key that is not
  * the certificate's, is a one-line error naming the option and the file. A client certificate outside its
- * validity is a warning (the hub decides; its clock may differ from ours).
+ * validity is a warning (the hub decides; its clock may differ from ours). `caForProxy`: an https:// proxy
+ * uses ca_file, so it is not unused with a ws:// url.
  */
-export async function loadHubTls(ctx: TransportContext<WebsocketOptions>, now = Date.now()): Promise<HubTls> {
+export async function loadHubTls(ctx: TransportContext<WebsocketOptions>, caForProxy = false, now = Date.now()): Promise<HubTls> {
   const { options, logger } = ctx;
   const ca = await readPem(ctx, 'ca_file', '-----BEGIN CERTIFICATE-----', 'certificate');
   const cert = await readPem(ctx, 'cert_file', '-----BEGIN CERTIFICATE-----', 'certificate');
@@ -98,8 +99,9 @@ export async function loadHubTls(ctx: TransportContext<WebsocketOptions>, now = 
     if (invalid) logger.warn({ cert_file: cert.abs }, `cert_file ${cert.abs}: ${invalid}; the hub will likely refuse it`);
   }
   if ((ca || cert) && !options.url.startsWith('wss:')) {
-    const unused = [ca && 'ca_file', cert && 'cert_file and key_file'].filter(Boolean).join(', ');
-    logger.warn({ ca_file: ca?.abs, cert_file: cert?.abs }, `${unused} set but the url is not wss://; not used`);
+    // An https:// proxy is verified against ca_file even for a ws:// hub.
+    const unused = [ca && !caForProxy && 'ca_file', cert && 'cert_file and key_file'].filter(Boolean).join(', ');
+    if (unused) logger.warn({ ca_file: ca?.abs, cert_file: cert?.abs }, `${unused} set but the url is not wss://; not used`);
   }
   return { ca: ca?.pem, cert: cert?.pem, key: key?.pem, passphrase: cert ? passphrase : undefined };
 }

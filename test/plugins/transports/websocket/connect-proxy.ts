@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tlsFixture } from './tls-hub.js';
 
 /** TEST_DOMAIN is a name only the test proxy resolves (to 127.0.0.1), as a corporate proxy resolves the hub's. */
 export const TEST_DOMAIN = 'sidecar.test';
@@ -15,7 +17,7 @@ export interface ProxiedConnect {
 }
 
 export interface ConnectProxy {
-  /** url is `http://127.0.0.1:<port>` without credentials. */
+  /** url is `http://127.0.0.1:<port>` (https:// with tlsCert) without credentials. */
   url: string;
   port: number;
   connects: ProxiedConnect[];
@@ -25,13 +27,15 @@ export interface ConnectProxy {
 /**
  * startConnectProxy starts a real HTTP CONNECT proxy on 127.0.0.1 (node:http's 'connect' event, as squid or
  * tinyproxy answer it): with `credentials` ("user:password") it answers 407 to a CONNECT without the matching
- * Basic Proxy-Authorization; names under TEST_DOMAIN are resolved to 127.0.0.1.
+ * Basic Proxy-Authorization; names under TEST_DOMAIN are resolved to 127.0.0.1. With `tlsCert` (a fixture, with
+ * hub.key) it is an https:// proxy.
  */
-export async function startConnectProxy(opts: { credentials?: string } = {}): Promise<ConnectProxy> {
+export async function startConnectProxy(opts: { credentials?: string; tlsCert?: string } = {}): Promise<ConnectProxy> {
   const expected = opts.credentials && `Basic ${Buffer.from(opts.credentials).toString('base64')}`;
   const connects: ProxiedConnect[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((_req, res) => res.writeHead(405).end());
+  const refuse = (_req: unknown, res: { writeHead(n: number): { end(): void } }) => res.writeHead(405).end();
+  const server = opts.tlsCert ? createTlsServer({ key: tlsFixture('hub.key'), cert: tlsFixture(opts.tlsCert) }, refuse) : createServer(refuse);
   server.on('connect', (req, client: Socket, head: Buffer) => {
     sockets.add(client);
     client.on('error', () => undefined);
@@ -62,7 +66,7 @@ export async function startConnectProxy(opts: { credentials?: string } = {}): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tlsCert ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     connects,
     close: async () => {

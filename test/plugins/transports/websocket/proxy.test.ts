@@ -39,7 +39,7 @@ const identified = (built: Built) => waitFor(() => built.status().identified ===
 
 describe('websocket transport through an HTTP CONNECT proxy (real proxy, real sockets)', () => {
   const { connected, fakeHub, track } = useHarness();
-  const proxy = async (opts?: { credentials?: string }) => track(await startConnectProxy(opts));
+  const proxy = async (opts?: Parameters<typeof startConnectProxy>[0]) => track(await startConnectProxy(opts));
 
   it('the proxy option: the hub connection is a CONNECT to the hub\'s host:port, and reports flow through it', async () => {
     const hub = await fakeHub();
@@ -144,6 +144,19 @@ describe('websocket transport through an HTTP CONNECT proxy (real proxy, real so
     // Both transports keep retrying; every CONNECT was refused.
     expect(p.connects.length).toBeGreaterThanOrEqual(2);
     expect(new Set(p.connects.map((c) => c.status))).toEqual(new Set([407]));
+  });
+
+  it('an https:// proxy is verified against ca_file; one this host does not trust is named as the proxy, not the hub', async () => {
+    const hub = await fakeHub();
+    const good = await proxy({ tlsCert: 'hub.pem' });
+    const built = await connected({ url: `ws://hub.${TEST_DOMAIN}:${hub.port}/ws`, proxy: good.url, ca_file: 'ca.pem' }, { configDir: TLS_FIXTURES });
+    await identified(built);
+    expect(good.connects.map((c) => c.target)).toEqual([`hub.${TEST_DOMAIN}:${hub.port}`]);
+    expect(built.entries().map((e) => e.msg)).not.toContain('ca_file set but the url is not wss://; not used');
+    const untrusted = await proxy({ tlsCert: 'hub-self-signed.pem' });
+    const message = await failure(await connected({ url: `ws://hub.${TEST_DOMAIN}:${hub.port}/ws`, proxy: untrusted.url, ca_file: 'ca.pem' }, { configDir: TLS_FIXTURES }));
+    expect(message).toContain(`TLS to the proxy ${untrusted.url}/ failed: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+    expect(untrusted.connects).toEqual([]);
   });
 
   it('a proxy that cannot reach the hub (502) and a proxy that is not there: each one line', async () => {

@@ -84,7 +84,7 @@ describe('describeSocketError: through a proxy', () => {
   const proxy = (status: number | undefined, hasCredentials = false): SocketErrorContext => ({
     secure: false,
     clientCert: false,
-    proxy: { display: 'http://proxy.corp:3128/', hasCredentials, connectStatus: () => status },
+    proxy: { display: 'http://proxy.corp:3128/', tls: false, hasCredentials, connectStatus: () => status },
   });
 
   it('a refused CONNECT is the proxy\'s answer, not the hub\'s', () => {
@@ -105,5 +105,19 @@ describe('describeSocketError: through a proxy', () => {
     expect(describeSocketError(err('ENOTFOUND', 'getaddrinfo ENOTFOUND proxy.corp'), proxy(undefined))).toBe(
       'cannot reach the proxy http://proxy.corp:3128/: getaddrinfo ENOTFOUND proxy.corp',
     );
+  });
+
+  it('a TLS failure before an https:// proxy answered CONNECT is the proxy\'s, not the hub\'s', () => {
+    const https = (status: number | undefined): SocketErrorContext => ({
+      secure: true,
+      clientCert: false,
+      proxy: { display: 'https://proxy.corp:8443/', tls: true, hasCredentials: false, connectStatus: () => status },
+    });
+    const selfSigned = err('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate');
+    expect(describeSocketError(selfSigned, https(undefined))).toBe(
+      'TLS to the proxy https://proxy.corp:8443/ failed: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); ca_file is trusted for the proxy too',
+    );
+    // Once the tunnel is open (200), certificate errors come from the hub inside it.
+    expect(describeSocketError(selfSigned, https(200))).toBe("self-signed certificate; set ca_file to the hub's certificate (DEPTH_ZERO_SELF_SIGNED_CERT)");
   });
 });
