@@ -84,7 +84,7 @@ function parseProxy(value: string, source: string): HubProxy {
 /** ProxyAgent is the agent the WebSocket connects through, and what the proxy last answered to CONNECT. */
 export interface ProxyAgent {
   readonly agent: HttpsProxyAgent<string>;
-  /** connectStatus is the HTTP status of the proxy's last answer to CONNECT, undefined before the first. */
+  /** connectStatus is the HTTP status of the proxy's answer to the last CONNECT; undefined until it answers. */
   connectStatus(): number | undefined;
 }
 
