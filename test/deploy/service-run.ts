@@ -58,12 +58,15 @@ export interface Launch {
   readonly ipc?: boolean;
 }
 
+/** Stop is how a manager asks for a stop: a signal, or a message over the IPC channel (pm2's 'shutdown'). */
+export type Stop = NodeJS.Signals | { readonly message: string };
+
 /**
  * runsAndStops starts what a definition runs, checks that `sidecar status` finds it healthy through the
- * default status file (no --status-file, no $SIDECAR_STATUS_FILE: only the same config), then stops it with
- * `signal` and expects exit 0 within `withinMs` and a status file that says stopped.
+ * default status file (no --status-file, no $SIDECAR_STATUS_FILE: only the same config), then stops it as
+ * `stop` says and expects exit 0 within `withinMs` and a status file that says stopped.
  */
-export async function runsAndStops(launch: Launch, signal: NodeJS.Signals, withinMs: number): Promise<void> {
+export async function runsAndStops(launch: Launch, stop: Stop, withinMs: number): Promise<void> {
   const home = await scratch(); // the temp directory of both sides: where Linux's default file goes
   await writeConfig(launch.config);
   const env: NodeJS.ProcessEnv = { ...cliEnv(), ...launch.env, TMPDIR: home };
@@ -85,7 +88,8 @@ export async function runsAndStops(launch: Launch, signal: NodeJS.Signals, withi
   expect(healthy.code).toBe(0);
 
   const asked = Date.now();
-  child.kill(signal);
+  if (typeof stop === 'string') child.kill(stop);
+  else child.send(stop.message);
   expect(await exited).toBe(0);
   expect(Date.now() - asked).toBeLessThan(withinMs);
   const stopped = await runCli(['status', '--config', launch.config], { env: probe, timeoutMs: 20_000 });
