@@ -164,7 +164,7 @@ describe('ollama-vram: the handshake beside a stalled /api/ps', () => {
       if (req.url === '/api/version') json({ version: '0.12.6' })(req, res);
     });
     const collector = createOllamaVramCollector({ url, models: true });
-    const hung = collector.collect(AbortSignal.timeout(5000)).catch((err: unknown) => err);
+    const hung = Promise.resolve(collector.collect(AbortSignal.timeout(5000))).catch((err: unknown) => err);
     await new Promise((resolve) => setTimeout(resolve, 50)); // the /api/ps request holds its socket now
     const started = performance.now();
     expect(await collector.identify!(AbortSignal.timeout(3000))).toEqual({ ollama_url: url, ollama_version: '0.12.6' });
