@@ -213,14 +213,15 @@ export class Sidecar {
   }
 
   /**
-   * noteCappedTimeouts warns once per collector (at start and at each reload) whose `timeout_ms` does not fit the
-   * interval: its scheduled collections are cut off at cycleCapMs, so that every report goes out on time.
+   * noteCappedTimeouts warns once per collector (at start and at each reload) whose `timeout_ms`, as written in the
+   * file, does not fit the interval: its scheduled collections are cut off at cycleCapMs, so that every report goes
+   * out on time. The default timeout is cut as well, silently (`--interval 100` is no mistake of the file's).
    */
   private noteCappedTimeouts(): void {
     const intervalMs = this.config.agent.interval_ms;
     const capMs = cycleCapMs(intervalMs);
     for (const slot of this.collectors.slots) {
-      if (slot.timeoutMs <= capMs) continue;
+      if (slot.timeoutMs <= capMs || !slot.timeoutIsSet) continue;
       slot.context.logger.warn(
         { timeout_ms: slot.timeoutMs, interval_ms: intervalMs, cut_off_ms: capMs },
         `${slot.resolved.path}.timeout_ms (${slot.timeoutMs} ms) does not fit agent.interval_ms (${intervalMs} ms): ` +

@@ -63,9 +63,16 @@ describe('A report nothing can stall', () => {
     expect(performance.now() - stopping).toBeLessThan(300);
   });
 
-  it('does not warn about a timeout_ms that fits the interval', async () => {
+  it('does not warn about a timeout_ms that fits the interval, nor about the default one, which it cuts all the same', async () => {
     const { log } = await daemon({ agent: { interval_ms: 3000 }, collectors: [{ plugin: 'good', timeout_ms: 2700 }] }, [good]);
     expect(log.records().filter((r) => Number(r.level) >= 40)).toEqual([]);
+    const short = await daemon({ agent: { initial_delay_ms: 0, interval_ms: 100 }, collectors: [{ plugin: 'good' }, { plugin: 'hanger' }] }, [good, hanger]);
+    short.sidecar.start();
+    await sleep(350);
+    expect(short.reports.length).toBeGreaterThanOrEqual(2);
+    expect(short.reports.every((r) => r.good_value === 42 && r.hung_value === null)).toBe(true);
+    expect(short.log.records().filter((r) => /does not fit/.test(String(r.msg)))).toEqual([]);
+    expect(short.log.records().find((r) => r.plugin === 'hanger')?.reason).toBe('did not answer within 90 ms');
   });
 
   it('never merges a late answer into a later report, and does not call a collector again while it is still busy', async () => {

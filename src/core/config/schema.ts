@@ -11,7 +11,11 @@ const pluginOptions = v.optional(described(jsonObject(), "The plugin's own optio
 export const collectorEntrySchema = strictObject({
   plugin,
   enabled,
-  timeout_ms: v.optional(described(int(1, 600_000), 'Deadline for one collection, in ms.'), 2000),
+  // No default here: a timeout_ms left out is 2000 ms, cut without a warning on a schedule too short for it, while
+  // one written in the file that does not fit the interval is warned about (CollectorSlot.timeoutMs).
+  timeout_ms: v.optional(
+    described(int(1, 600_000), 'Deadline for one collection, in ms: 2000 when left out; on the schedule, at most 90 % of agent.interval_ms.'),
+  ),
   isolate: v.optional(described(v.boolean(), 'Run the plugin in a worker thread that is replaced if it hangs.'), false),
   options: pluginOptions,
 });

@@ -5,6 +5,9 @@ import { PluginContextToken } from '../container.js';
 import type { ResolvedCollector } from './resolve-entries.js';
 import { startError, withStartDeadline, type PluginStartError } from './start-error.js';
 
+/** DEFAULT_COLLECT_TIMEOUT_MS is a collector's deadline when its entry has no `timeout_ms`. */
+export const DEFAULT_COLLECT_TIMEOUT_MS = 2000;
+
 /** StillCollectingError fails a cycle whose collector is still busy with an earlier one's collect(). */
 export class StillCollectingError extends Error {
   constructor() {
@@ -53,8 +56,14 @@ export class CollectorSlot {
     return this.resolved.manifest.fields;
   }
 
+  /** timeoutMs is the entry's `timeout_ms`, or DEFAULT_COLLECT_TIMEOUT_MS when the file leaves it out. */
   get timeoutMs(): number {
-    return this.resolved.entry.timeout_ms;
+    return this.resolved.entry.timeout_ms ?? DEFAULT_COLLECT_TIMEOUT_MS;
+  }
+
+  /** timeoutIsSet tells whether `timeout_ms` was written in the file (a default cut to fit the interval is no news). */
+  get timeoutIsSet(): boolean {
+    return this.resolved.entry.timeout_ms !== undefined;
   }
 
   /**
