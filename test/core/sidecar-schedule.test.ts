@@ -116,6 +116,24 @@ describe('A report nothing can stall', () => {
     expect(sidecar.status().collectors.map((c) => [c.instanceId, c.ok])).toEqual([['good', true]]);
   });
 
+  it('stops in about 1 s (the dispose bound) when a hung collector also hangs in dispose', async () => {
+    const transports: RecordingTransport[] = [];
+    const stuck = collector('stuck', ['s'], () => never(), { create: () => ({ collect: () => never(), dispose: () => never() }) });
+    const { sidecar } = await daemon(
+      { agent: { initial_delay_ms: 0, interval_ms: 60_000 }, collectors: [{ plugin: 'stuck', timeout_ms: 50_000 }], transports: [{ plugin: 'recorder' }] },
+      [stuck, recordingTransport(transports)],
+    );
+    sidecar.start();
+    await sleep(50);
+    const stopping = performance.now();
+    await sidecar.stop(1500);
+    // The collector's dispose is given 1 s, at the same time as the transports' flush: not one after the other.
+    const took = performance.now() - stopping;
+    expect(took).toBeGreaterThanOrEqual(950);
+    expect(took).toBeLessThan(1800);
+    expect(transports[0]!.disposed).toBe(1);
+  });
+
   it('gathers identify fields under agent.identify_timeout_ms, never waiting for a hung collector', async () => {
     const hungIdentify = collector('hung-identify', ['x'], () => ({ x: 1 }), {
       identifyFields: ['ollama_version'],
