@@ -63,3 +63,16 @@ export const CYCLE_SHARE = 0.9;
 export function cycleCapMs(intervalMs: number): number {
   return Math.max(1, Math.floor(intervalMs * CYCLE_SHARE));
 }
+
+/**
+ * cutOffMessage says that a collector's `timeout_ms` (as set in the file, at `path`) does not fit the interval, or
+ * returns undefined when it does (or is not set: the default is cut silently).
+ */
+export function cutOffMessage(path: string, timeoutMs: number | undefined, intervalMs: number): string | undefined {
+  const capMs = cycleCapMs(intervalMs);
+  if (timeoutMs === undefined || timeoutMs <= capMs) return undefined;
+  return (
+    `${path}.timeout_ms (${timeoutMs} ms) does not fit agent.interval_ms (${intervalMs} ms): ` +
+    `its collections are cut off at ${capMs} ms (90 % of the interval), so that every report goes out on time`
+  );
+}

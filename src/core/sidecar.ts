@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DependencyContainer } from 'tsyringe';
-import { CollectionCycle, cycleCapMs } from './collection-cycle.js';
+import { CollectionCycle, cutOffMessage, cycleCapMs } from './collection-cycle.js';
 import { CollectorHealth } from './collector-health.js';
 import { createRootContainer } from './container.js';
 import { systemClock, type Clock } from './contracts/clock.js';
@@ -221,12 +221,8 @@ export class Sidecar {
     const intervalMs = this.config.agent.interval_ms;
     const capMs = cycleCapMs(intervalMs);
     for (const slot of this.collectors.slots) {
-      if (slot.timeoutMs <= capMs || !slot.timeoutIsSet) continue;
-      slot.context.logger.warn(
-        { timeout_ms: slot.timeoutMs, interval_ms: intervalMs, cut_off_ms: capMs },
-        `${slot.resolved.path}.timeout_ms (${slot.timeoutMs} ms) does not fit agent.interval_ms (${intervalMs} ms): ` +
-          `its collections are cut off at ${capMs} ms (90 % of the interval), so that every report goes out on time`,
-      );
+      const message = cutOffMessage(slot.resolved.path, slot.resolved.entry.timeout_ms, intervalMs);
+      if (message) slot.context.logger.warn({ timeout_ms: slot.timeoutMs, interval_ms: intervalMs, cut_off_ms: capMs }, message);
     }
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDevHub, type DevHub } from '../../src/hub/dev-hub.js';
 import { closeAll, json, serve } from '../helpers/http-server.js';
-import { cliEnv, finished, startCli, waitForLines } from '../helpers/cli.js';
+import { cliEnv, finished, runCli, startCli, waitForLines } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 let hub: DevHub | undefined;
@@ -62,5 +62,17 @@ describe('sidecar run beside an Ollama that accepts /api/ps and never answers', 
     ]);
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['Stopping', 'Stopped']));
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('validate accepts the file (exit 0) and notes the timeout_ms that will be cut off', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-stall-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'plugins.json');
+    await writeFile(file, JSON.stringify({ agent: { interval_ms: 100 }, collectors: [{ plugin: 'memory' }, { plugin: 'ollama-vram', timeout_ms: 600_000 }] }));
+    const { code, stdout } = await runCli(['validate', '--config', file]);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').slice(1)).toEqual([
+      `${file}: note: collectors[1].timeout_ms (600000 ms) does not fit agent.interval_ms (100 ms): its collections are cut off at 90 ms (90 % of the interval), so that every report goes out on time`,
+    ]);
   });
 });

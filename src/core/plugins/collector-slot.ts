@@ -61,11 +61,6 @@ export class CollectorSlot {
     return this.resolved.entry.timeout_ms ?? DEFAULT_COLLECT_TIMEOUT_MS;
   }
 
-  /** timeoutIsSet tells whether `timeout_ms` was written in the file (a default cut to fit the interval is no news). */
-  get timeoutIsSet(): boolean {
-    return this.resolved.entry.timeout_ms !== undefined;
-  }
-
   /**
    * start creates the plugin instance. It never throws: a collector that cannot start costs only its own
    * fields, and `collect` tries again each cycle (a device may appear later); `startFailure` says why. A create()
