@@ -103,7 +103,8 @@ export class StatusFileWriter {
       return void this.write('running');
     }
     if (this.pending) return;
-    const wait = this.lastWrite + STATUS_WRITE_EVERY_MS - Date.now();
+    // Monotonic: a wall clock stepped back an hour must not hold the next write (and the health check) for an hour.
+    const wait = this.lastWrite + STATUS_WRITE_EVERY_MS - performance.now();
     if (wait <= 0) return void this.write('running');
     this.pending = setTimeout(() => {
       this.pending = undefined;
@@ -116,7 +117,7 @@ export class StatusFileWriter {
   write(state: StatusDocument['state']): Promise<void> {
     clearTimeout(this.pending);
     this.pending = undefined;
-    this.lastWrite = Date.now();
+    this.lastWrite = performance.now();
     this.writing = this.writing.then(() => this.writeNow(state));
     return this.writing;
   }

@@ -2,6 +2,7 @@ import type { Logger } from './contracts/logger.js';
 import type { CollectorHealthSnapshot } from './contracts/plugin.js';
 import { describeError } from './errors.js';
 import type { WrongType } from './merger.js';
+import { StillCollectingError } from './plugins/collector-slot.js';
 
 /** CollectorStats is what the sidecar knows about one collector's recent runs (for metrics and status). */
 export type CollectorStats = CollectorHealthSnapshot;
@@ -33,10 +34,15 @@ export class CollectorHealth {
     this.record(instanceId, durationMs, wrongTypes.length === 0 ? null : wrongTypes.map(describeWrongType).join('; '));
   }
 
-  /** recordFailure notes a failed run; it warns when the collector starts failing or fails for a new reason. */
+  /**
+   * recordFailure notes a failed run; it warns when the collector starts failing or fails for a new reason. A
+   * cycle skipped because the collector is still busy with an earlier one (StillCollectingError) is not a new
+   * reason: it keeps the reason already given (a slow collector would otherwise alternate two and warn each cycle).
+   */
   recordFailure(instanceId: string, durationMs: number, error: unknown, log: Logger): void {
     const previous = this.stats.get(instanceId);
-    const reason = describeError(error);
+    const busy = error instanceof StillCollectingError && this.failing.has(instanceId) && previous?.lastError != null;
+    const reason = busy ? previous.lastError! : describeError(error);
     if (!this.failing.has(instanceId) || previous?.lastError !== reason) {
       log.warn({ reason }, 'Collector failed; its fields are null until it recovers');
     }

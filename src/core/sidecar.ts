@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DependencyContainer } from 'tsyringe';
-import { CollectionCycle } from './collection-cycle.js';
+import { CollectionCycle, cutOffMessage, cycleCapMs } from './collection-cycle.js';
 import { CollectorHealth } from './collector-health.js';
 import { createRootContainer } from './container.js';
 import { systemClock, type Clock } from './contracts/clock.js';
@@ -15,7 +15,7 @@ import { CollectorSet } from './plugins/collector-set.js';
 import { embeddedTransports } from './plugins/embedded-transport.js';
 import { resolvePlugins, type ResolvedPlugins, type ResolvedTransport } from './plugins/resolve-entries.js';
 import { broadcast, startTransports, stopTransports, type TransportHandle } from './plugins/transport-set.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type ScheduleOptions } from './scheduler.js';
 import { PluginStartError } from './plugins/start-error.js';
 
 /** SidecarOptions configure a sidecar runtime. Only `config` and `builtins` are required. */
@@ -31,6 +31,8 @@ export interface SidecarOptions {
   readonly instantiateCollector?: CollectorInstantiator;
   /** onReport is called after each scheduled report was handed to the transports. */
   readonly onReport?: (report: ResourceReport) => void;
+  /** random draws this process's schedule offset, once, in [0, 1) (`agent.jitter_ms`); Math.random by default. */
+  readonly random?: () => number;
 }
 
 /** RELOAD_GRACE_MS is how long a transport replaced by a reload may flush before it is closed. */
@@ -49,6 +51,8 @@ export class Sidecar {
   private reports = 0;
   private lastReportAt: number | null = null;
   private stopping: Promise<void> | undefined;
+  /** cycleAbort ends the scheduled collection in progress when the sidecar stops. */
+  private readonly cycleAbort = new AbortController();
 
   private constructor(
     private readonly root: DependencyContainer,
@@ -69,7 +73,7 @@ export class Sidecar {
     const runtime = {
       // The collectors are up before any transport: a connection that identifies while another transport still
       // starts (prometheus binding its port) must carry their fields too.
-      identify: () => (sidecar?.collectors ?? collectors).identify(),
+      identify: (signal?: AbortSignal) => (sidecar?.collectors ?? collectors).identify(signal),
       status: (): RuntimeStatus => (sidecar ? sidecar.status() : emptyStatus(options.config.agent.id)),
     };
     let transports: TransportHandle[] = [];
@@ -88,6 +92,7 @@ export class Sidecar {
     }
     sidecar = new Sidecar(root, options, resolved, collectors, transports);
     sidecar.noteStartFailures();
+    sidecar.noteCappedTimeouts();
     return sidecar;
   }
 
@@ -102,10 +107,14 @@ export class Sidecar {
     return cycle.run();
   }
 
-  /** start begins the schedule: the first report after `initial_delay_ms`, then every `interval_ms`. */
+  /**
+   * start begins the schedule: the first report after `initial_delay_ms`, then every `interval_ms`, all offset by
+   * one random delay below `jitter_ms` drawn now, once for the life of the process.
+   */
   start(): void {
-    if (this.scheduler) return;
-    this.scheduler = new Scheduler(() => this.collectAndSend(), this.scheduleOptions(), this.clock, this.logger);
+    if (this.scheduler || this.stopping) return;
+    const jitterFraction = (this.options.random ?? Math.random)();
+    this.scheduler = new Scheduler(() => this.collectAndSend(), this.scheduleOptions(), this.clock, this.logger, jitterFraction);
     this.scheduler.start();
   }
 
@@ -133,7 +142,7 @@ export class Sidecar {
     try {
       started = await startTransports(fresh, this.root, config.agent, config.dir, {
         // Until the swap below, a new connection identifies with the new collectors, not the ones being replaced.
-        identify: () => (swapped ? this.collectors : collectors).identify(),
+        identify: (signal?: AbortSignal) => (swapped ? this.collectors : collectors).identify(signal),
         status: () => this.status(),
       });
     } catch (err) {
@@ -156,6 +165,7 @@ export class Sidecar {
     this.resolved = resolved;
     this.scheduler?.reschedule(this.scheduleOptions());
     this.noteStartFailures();
+    this.noteCappedTimeouts();
     await oldCollectors.dispose();
     this.logger.info(
       { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
@@ -164,14 +174,17 @@ export class Sidecar {
   }
 
   /**
-   * stop ends the schedule, gives transports up to `graceMs` to send what is in flight, then disposes
-   * collectors and, last, transports. Idempotent.
+   * stop ends the schedule and abandons a collection in progress (its collectors' signals are aborted; it sends
+   * nothing), then disposes the collectors (each within DISPOSE_TIMEOUT_MS) while the transports get up to
+   * `graceMs` to send what is in flight before they are disposed, last. So a hung collector cannot hold a stop up
+   * beyond its bounds. Idempotent.
    */
   stop(graceMs = 1000): Promise<void> {
     this.stopping ??= (async () => {
-      await this.scheduler?.stop();
-      await this.collectors.dispose();
-      await stopTransports(this.transports, graceMs);
+      this.scheduler?.stop();
+      this.cycleAbort.abort(new Error('the sidecar is stopping'));
+      await this.scheduler?.idle();
+      await Promise.all([this.collectors.dispose(), stopTransports(this.transports, graceMs)]);
     })();
     return this.stopping;
   }
@@ -199,16 +212,34 @@ export class Sidecar {
     }
   }
 
+  /**
+   * noteCappedTimeouts warns once per collector (at start and at each reload) whose `timeout_ms`, as written in the
+   * file, does not fit the interval: its scheduled collections are cut off at cycleCapMs, so that every report goes
+   * out on time. The default timeout is cut as well, silently (`--interval 100` is no mistake of the file's).
+   */
+  private noteCappedTimeouts(): void {
+    const intervalMs = this.config.agent.interval_ms;
+    const capMs = cycleCapMs(intervalMs);
+    for (const slot of this.collectors.slots) {
+      const message = cutOffMessage(slot.resolved.path, slot.resolved.entry.timeout_ms, intervalMs);
+      if (message) slot.context.logger.warn({ timeout_ms: slot.timeoutMs, interval_ms: intervalMs, cut_off_ms: capMs }, message);
+    }
+  }
+
+  /** collectAndSend is one scheduled cycle: it ends by 90 % of the interval, or at once when the sidecar stops. */
   private async collectAndSend(): Promise<void> {
-    const report = await this.collectOnce();
+    const cycle = new CollectionCycle(this.collectors.slots, this.config.agent.id, this.clock, this.health);
+    const report = await cycle.run({ capMs: cycleCapMs(this.config.agent.interval_ms), signal: this.cycleAbort.signal });
+    if (this.cycleAbort.signal.aborted) return;
     this.reports += 1;
     this.lastReportAt = report.timestamp;
     broadcast(this.transports, report);
     this.options.onReport?.(report);
   }
 
-  private scheduleOptions() {
-    return { initialDelayMs: this.config.agent.initial_delay_ms, intervalMs: this.config.agent.interval_ms };
+  private scheduleOptions(): ScheduleOptions {
+    const { initial_delay_ms, interval_ms, jitter_ms = 0 } = this.config.agent;
+    return { initialDelayMs: initial_delay_ms, intervalMs: interval_ms, jitterMs: jitter_ms };
   }
 
   private get clock(): Clock {

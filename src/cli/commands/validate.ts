@@ -1,3 +1,4 @@
+import { cutOffMessage } from '../../core/collection-cycle.js';
 import { resolvePlugins } from '../../core/plugins/resolve-entries.js';
 import { setup } from '../setup.js';
 
@@ -19,4 +20,9 @@ export async function validateCommand(opts: { config?: string }): Promise<void> 
       `${disabled ? `, ${disabled} disabled` : ''}; first report after ${config.agent.initial_delay_ms} ms, ` +
       `then every ${config.agent.interval_ms} ms\n`,
   );
+  // Not a problem (the file is valid and runs), but a deadline that will not be honoured as written.
+  for (const c of resolved.collectors) {
+    const note = cutOffMessage(c.path, c.entry.timeout_ms, config.agent.interval_ms);
+    if (note) process.stdout.write(`${config.file}: note: ${note}\n`);
+  }
 }

@@ -54,7 +54,7 @@ function toSidecarConfig({ agent, collectors, transports }: ConfigFile, file: st
   return {
     file,
     dir: path.dirname(path.resolve(file)),
-    agent: { id, name: agent.name ?? id, initial_delay_ms: agent.initial_delay_ms, interval_ms: agent.interval_ms },
+    agent: { ...agent, id, name: agent.name ?? id },
     collectors,
     transports,
   };

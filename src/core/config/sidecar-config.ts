@@ -7,6 +7,10 @@ export interface AgentConfig {
   readonly name: string;
   readonly initial_delay_ms: number;
   readonly interval_ms: number;
+  /** jitter_ms bounds this process's fixed random offset of the schedule (0, the default, for none). */
+  readonly jitter_ms?: number;
+  /** identify_timeout_ms bounds gathering collectors' identify fields (default 1000). */
+  readonly identify_timeout_ms?: number;
 }
 
 /** SidecarConfig is a loaded, checked plugins.json. Plugin options are still raw: each plugin checks its own. */

@@ -16,12 +16,15 @@ import type { ResolvedCollector } from './resolve-entries.js';
  * without the version) gets this long to do so, so a slow optional lookup cannot cost the handshake a field.
  */
 const IDENTIFY_GRACE_MS = 250;
+/** DEFAULT_IDENTIFY_TIMEOUT_MS is `agent.identify_timeout_ms`'s default: the handshake waits at most this (plus the grace). */
+export const DEFAULT_IDENTIFY_TIMEOUT_MS = 1000;
 
 /** CollectorSet is the running collectors of one config, each in its own child container. */
 export class CollectorSet {
   private constructor(
     readonly slots: readonly CollectorSlot[],
     private readonly containers: ReadonlyArray<{ container: DependencyContainer; logger: Logger }>,
+    private readonly identifyTimeoutMs: number,
   ) {}
 
   /** start creates every collector; one that fails to start is kept, and retried when it is next collected. */
@@ -47,23 +50,25 @@ export class CollectorSet {
     });
     const slots = containers.map(({ container }) => container.resolve(CollectorSlot));
     await Promise.all(slots.map((slot) => slot.start()));
-    return new CollectorSet(slots, containers);
+    return new CollectorSet(slots, containers, agent.identify_timeout_ms ?? DEFAULT_IDENTIFY_TIMEOUT_MS);
   }
 
   /**
-   * identify gathers the handshake fields collectors contribute (only those they declare), each under its
-   * deadline; the first non-null value of a field wins, as in reports. A collector that fails is skipped.
+   * identify gathers the handshake fields collectors contribute (only those they declare), all under one short
+   * deadline of their own (`agent.identify_timeout_ms`, not the collectors' `timeout_ms`: a hung collector must not
+   * hold up the handshake), or until `signal` aborts; the first non-null value of a field wins, as in reports. A
+   * collector that fails or is too slow is skipped.
    */
-  async identify(): Promise<IdentifyFields> {
+  async identify(signal?: AbortSignal): Promise<IdentifyFields> {
     const contributions = await Promise.all(
       this.slots.map(async (slot) => {
         const declared = slot.resolved.manifest.identifyFields ?? [];
         if (declared.length === 0) return {};
         try {
-          const values = await withDeadline((signal) => slot.identify(signal), slot.timeoutMs, IDENTIFY_GRACE_MS);
+          const values = await withDeadline((abort) => slot.identify(abort), this.identifyTimeoutMs, IDENTIFY_GRACE_MS, signal);
           return Object.fromEntries(declared.map((field) => [field, sanitizeValue(values[field])]));
         } catch (err) {
-          slot.context.logger.warn({ reason: describeError(err) }, 'Collector could not contribute to identify');
+          if (!signal?.aborted) slot.context.logger.warn({ reason: describeError(err) }, 'Collector could not contribute to identify');
           return {};
         }
       }),

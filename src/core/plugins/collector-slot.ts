@@ -5,6 +5,17 @@ import { PluginContextToken } from '../container.js';
 import type { ResolvedCollector } from './resolve-entries.js';
 import { startError, withStartDeadline, type PluginStartError } from './start-error.js';
 
+/** DEFAULT_COLLECT_TIMEOUT_MS is a collector's deadline when its entry has no `timeout_ms`. */
+export const DEFAULT_COLLECT_TIMEOUT_MS = 2000;
+
+/** StillCollectingError fails a cycle whose collector is still busy with an earlier one's collect(). */
+export class StillCollectingError extends Error {
+  constructor() {
+    super('its previous collection has not returned yet (it ignores its abort signal); not called again until it does');
+    this.name = 'StillCollectingError';
+  }
+}
+
 /** CollectorInstantiator creates a collector instance; the default calls the manifest's `create` in-process. */
 export type CollectorInstantiator = (resolved: ResolvedCollector, ctx: PluginContext<unknown>) => Promise<Collector>;
 /** CollectorInstantiator is also the token under which the root container holds it. */
@@ -26,6 +37,8 @@ export class CollectorSlot {
   private disposed = false;
   /** creating is the create() in flight: a hung one is not called again on every cycle. */
   private creating: Promise<void> | undefined;
+  /** collecting is the plugin's collect() still running, whatever became of the cycle that asked for it. */
+  private collecting: Promise<PartialReport> | undefined;
   /** startFailure is why the last attempt to create the plugin failed, until one succeeds. */
   startFailure: PluginStartError | undefined;
 
@@ -43,8 +56,9 @@ export class CollectorSlot {
     return this.resolved.manifest.fields;
   }
 
+  /** timeoutMs is the entry's `timeout_ms`, or DEFAULT_COLLECT_TIMEOUT_MS when the file leaves it out. */
   get timeoutMs(): number {
-    return this.resolved.entry.timeout_ms;
+    return this.resolved.entry.timeout_ms ?? DEFAULT_COLLECT_TIMEOUT_MS;
   }
 
   /**
@@ -77,12 +91,28 @@ export class CollectorSlot {
     this.startFailure = undefined;
   }
 
-  /** collect asks the plugin for its values, starting it first if it has not started yet. */
+  /**
+   * collect asks the plugin for its values, starting it first if it has not started yet. A plugin whose previous
+   * collect() has not settled (it ignored its abort signal) is not called again until it does: calls would pile
+   * up, and its late answer belongs to a report already sent. That cycle fails with StillCollectingError.
+   */
   async collect(signal: AbortSignal): Promise<PartialReport> {
     if (this.disposed) throw new Error('collector is disposed');
+    if (this.collecting) throw new StillCollectingError();
     if (!this.instance) await this.start();
     if (!this.instance) throw this.startFailure;
-    return this.instance.collect(signal);
+    const instance = this.instance;
+    const collecting = Promise.resolve().then(() => instance.collect(signal));
+    this.collecting = collecting;
+    void collecting.then(
+      () => this.settled(collecting),
+      () => this.settled(collecting),
+    );
+    return collecting;
+  }
+
+  private settled(collecting: Promise<PartialReport>): void {
+    if (this.collecting === collecting) this.collecting = undefined;
   }
 
   /** identify asks the plugin for its handshake fields, if it contributes any. */

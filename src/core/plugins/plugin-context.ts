@@ -28,11 +28,11 @@ export function buildPluginContext(input: ContextInput): PluginContext<unknown> 
 /** buildTransportContext adds the runtime's handshake fields and health to a plugin context. */
 export function buildTransportContext(
   input: ContextInput,
-  runtime: { identify(): Promise<IdentifyFields>; status(): RuntimeStatus },
+  runtime: { identify(signal?: AbortSignal): Promise<IdentifyFields>; status(): RuntimeStatus },
 ): TransportContext<unknown> {
   return Object.freeze({
     ...buildPluginContext(input),
-    identify: () => runtime.identify(),
+    identify: (signal?: AbortSignal) => runtime.identify(signal),
     runtimeStatus: () => runtime.status(),
   });
 }

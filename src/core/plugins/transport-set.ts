@@ -18,7 +18,7 @@ export interface TransportHandle {
 
 /** RuntimeLink is how transports reach the running sidecar: handshake fields and health. */
 export interface RuntimeLink {
-  identify(): Promise<IdentifyFields>;
+  identify(signal?: AbortSignal): Promise<IdentifyFields>;
   status(): RuntimeStatus;
 }
 

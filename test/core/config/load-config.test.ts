@@ -18,8 +18,8 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
 describe('parseConfigText', () => {
   it('fills the documented defaults', () => {
     const config = parseConfigText('{"collectors":[{"plugin":"cpu"}]}', 'plugins.json', {});
-    expect(config.agent).toEqual({ id: hostname(), name: hostname(), initial_delay_ms: 5000, interval_ms: 30000 });
-    expect(config.collectors).toEqual([{ plugin: 'cpu', enabled: true, timeout_ms: 2000, isolate: false, options: {} }]);
+    expect(config.agent).toEqual({ id: hostname(), name: hostname(), initial_delay_ms: 5000, interval_ms: 30000, jitter_ms: 0, identify_timeout_ms: 1000 });
+    expect(config.collectors).toEqual([{ plugin: 'cpu', enabled: true, isolate: false, options: {} }]);
     expect(config.transports).toEqual([]);
   });
 

@@ -18,11 +18,15 @@ export function psEndpoint(baseUrl: string): string {
  * (null when the `models` option is off), and `vram_total_bytes` as null (Ollama has no total).
  * Any failure (refused, aborted, non-200, oversized, not JSON, wrong shape) rejects with a one-line Error
  * `GET <endpoint>: <reason>`. It does not log: the host reports failures, once per change.
- * Its identify gives `ollama_url`, and `ollama_version` from `GET {url}/api/version` when that answers.
+ * Its identify gives `ollama_url` (`advertise_url`, else `url`), and `ollama_version` from `GET {url}/api/version`
+ * when that answers. The version is asked on a connection of its own, never queued behind a `/api/ps` that hangs.
  */
 export function createOllamaVramCollector(options: OllamaVramOptions): Collector {
   const endpoint = psEndpoint(options.url);
   const getter = new HttpGetter();
+  // Not kept alive: asked once per handshake, and a fresh connection cannot be held by a stalled /api/ps.
+  const versionGetter = new HttpGetter({ keepAlive: false });
+  const ollamaUrl = options.advertise_url ?? options.url;
   return {
     async collect(signal: AbortSignal) {
       const body = await getJson(getter, endpoint, signal);
@@ -39,11 +43,12 @@ export function createOllamaVramCollector(options: OllamaVramOptions): Collector
       };
     },
     async identify(signal: AbortSignal): Promise<IdentifyFields> {
-      const version = await readVersion(options.url, signal, getter);
-      return version === undefined ? { ollama_url: options.url } : { ollama_url: options.url, ollama_version: version };
+      const version = await readVersion(options.url, signal, versionGetter);
+      return version === undefined ? { ollama_url: ollamaUrl } : { ollama_url: ollamaUrl, ollama_version: version };
     },
     dispose() {
       getter.close();
+      versionGetter.close();
     },
   };
 }

@@ -18,17 +18,24 @@ export function checkOllamaUrl(value: string): string | undefined {
   return undefined;
 }
 
+/** ollamaUrl is an Ollama base URL option, checked by checkOllamaUrl and at most 512 characters (the hub's limit). */
+const ollamaUrl = (description: string) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(512),
+    v.check((value) => checkOllamaUrl(value) === undefined, (issue) => checkOllamaUrl(issue.input) ?? URL_MESSAGE),
+    v.description(description),
+  );
+
 /** ollamaVramOptionsSchema checks the ollama-vram collector's options and fills their defaults. */
 export const ollamaVramOptionsSchema = withFriendlyIssues(
   strictObject({
     url: v.optional(
-      v.pipe(
-        v.string(),
-        v.maxLength(512),
-        v.check((value) => checkOllamaUrl(value) === undefined, (issue) => checkOllamaUrl(issue.input) ?? URL_MESSAGE),
-        v.description('Base URL of the Ollama server; the collector reads {url}/api/ps. Also sent to the hub as ollama_url.'),
-      ),
+      ollamaUrl('Base URL of the Ollama server; the collector reads {url}/api/ps. Sent to the hub as ollama_url unless advertise_url is set.'),
       'http://127.0.0.1:11434',
+    ),
+    advertise_url: v.optional(
+      ollamaUrl("The Ollama URL sent to the hub as ollama_url, as the hub's machine reaches it; defaults to url."),
     ),
     models: v.optional(v.pipe(v.boolean(), v.description('Whether to report the loaded models as ollama_models (null when false).')), true),
   }),

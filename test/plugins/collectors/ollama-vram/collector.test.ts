@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOllamaVramCollector } from '../../../../src/plugins/collectors/ollama-vram/collector.js';
+import { HttpGetter } from '../../../../src/plugins/collectors/ollama-vram/http-get.js';
 import { closeAll, closedPort, json, serve } from '../../../helpers/http-server.js';
 
 const SHARED = fileURLToPath(new URL('../../../fixtures/ollama/', import.meta.url));
@@ -141,5 +142,46 @@ describe('ollama-vram identify', () => {
     started = performance.now();
     expect(await identify(url, AbortSignal.timeout(100))).toEqual({ ollama_url: url });
     expect(performance.now() - started).toBeLessThan(600);
+  });
+});
+
+describe('ollama-vram: the handshake beside a stalled /api/ps', () => {
+  it('sends advertise_url as ollama_url, and still asks the version from url', async () => {
+    const requests: string[] = [];
+    const url = await serve((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      json({ version: '0.12.6' })(req, res);
+    });
+    const collector = createOllamaVramCollector({ url, advertise_url: 'http://gpu-box.lan:11434', models: true });
+    expect(await collector.identify!(never())).toEqual({ ollama_url: 'http://gpu-box.lan:11434', ollama_version: '0.12.6' });
+    expect(requests).toEqual(['GET /api/version']);
+    await collector.dispose?.();
+  });
+
+  it('answers /api/version at once while a /api/ps hangs on the kept-alive connection', async () => {
+    // A server that accepts /api/ps and never answers it, but answers /api/version.
+    const url = await serve((req, res) => {
+      if (req.url === '/api/version') json({ version: '0.12.6' })(req, res);
+    });
+    const collector = createOllamaVramCollector({ url, models: true });
+    const hung = Promise.resolve(collector.collect(AbortSignal.timeout(5000))).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the /api/ps request holds its socket now
+    const started = performance.now();
+    expect(await collector.identify!(AbortSignal.timeout(3000))).toEqual({ ollama_url: url, ollama_version: '0.12.6' });
+    expect(performance.now() - started).toBeLessThan(500);
+    await collector.dispose?.();
+    expect(String(await hung)).toMatch(/\/api\/ps/);
+  });
+
+  it('a request queued behind a stalled one gives up at its own abort, not when the connection frees', async () => {
+    const url = await serve(() => undefined);
+    const getter = new HttpGetter(); // one kept-alive socket: the second request waits for the first
+    const first = getter.get(new URL(`${url}/api/ps`), AbortSignal.timeout(10_000)).catch((err: unknown) => err);
+    const started = performance.now();
+    const queued = await getter.get(new URL(`${url}/api/ps`), AbortSignal.timeout(200)).catch((err: unknown) => err);
+    expect((queued as Error).name).toBe('TimeoutError');
+    expect(performance.now() - started).toBeLessThan(1000);
+    getter.close();
+    await first;
   });
 });

@@ -36,4 +36,21 @@ describe('ollama-vram manifest', () => {
     expect(validate({ models: 'yes' })).toMatchObject({ issues: [{ path: ['models'] }] });
     expect(validate({ host: 'localhost' })).toMatchObject({ issues: [{ code: 'unrecognized_keys' }] });
   });
+
+  it('takes advertise_url, checked as url is, and leaves it unset by default', () => {
+    expect(validate({ advertise_url: 'http://gpu-box.lan:11434' })).toEqual({
+      value: { url: 'http://127.0.0.1:11434', advertise_url: 'http://gpu-box.lan:11434', models: true },
+    });
+    for (const [advertise_url, message] of [
+      ['gpu-box:11434', /http:\/\/ or https:\/\/ URL/],
+      ['http://user:secret@gpu-box:11434', /user name or password/],
+      ['http://gpu-box:11434/#x', /fragment/],
+      [`http://gpu-box/${'p'.repeat(600)}`, /512/],
+      [11434, /string/],
+    ] as const) {
+      const result = validate({ advertise_url });
+      expect(result).toMatchObject({ issues: [{ path: ['advertise_url'] }] });
+      expect((result as { issues: { message: string }[] }).issues[0]!.message).toMatch(message);
+    }
+  });
 });
