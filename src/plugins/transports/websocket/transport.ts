@@ -53,6 +53,8 @@ export class WebsocketTransport implements Transport {
   #lastSentAt: number | null = null;
   /** #limited: rate limited since the queue was last empty; later refusals in the same drain log at debug. */
   #limited = false;
+  /** #identityPending: identify fields changed while not identified; checked again once identified. */
+  #identityPending = false;
 
   constructor(
     private readonly ctx: TransportContext<WebsocketOptions>,
@@ -83,7 +85,7 @@ export class WebsocketTransport implements Transport {
       timers,
       light: this.#light,
       identifyFields: (fields) => this.#ollama.identified(advertised.filter(fields)),
-      identified: () => this.#pump(),
+      identified: () => this.#onIdentified(),
       settled: () => this.#onSettled(),
       rateLimited: (ms, refusedReport) => this.#onRateLimited(ms, refusedReport),
     });
@@ -111,6 +113,8 @@ export class WebsocketTransport implements Transport {
    */
   async identityChanged(): Promise<void> {
     const conn = this.#link.ready;
+    // Not identified yet: the identify in flight may carry the old fields, so look again once identified.
+    if (!conn) return void (this.#identityPending = true);
     const frame = await this.#ollama.changed();
     if (!frame || this.#stopping || !conn || conn !== this.#link.ready) return;
     // A normal-tier frame: spend from the same budget as the reports, so it cannot cost a refusal.
@@ -178,6 +182,14 @@ export class WebsocketTransport implements Transport {
     this.#hold.clear();
     this.#pace.clear();
     this.#link.dispose();
+  }
+
+  /** onIdentified starts delivery, and passes on identify fields that changed while identifying. */
+  #onIdentified(): void {
+    this.#pump();
+    if (!this.#identityPending) return;
+    this.#identityPending = false;
+    void this.identityChanged();
   }
 
   /** onSettled: the report in flight was accepted; the next one waits DRAIN_GAP_MS. */
