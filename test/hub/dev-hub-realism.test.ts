@@ -85,7 +85,8 @@ describe('dev hub: as the real hub behaves (PROTOCOL.md)', () => {
     expect(c.count('identified')).toBe(11);
     expect(c.frames.find((f) => f.type === 'rate_limited')).toMatchObject({ tier: 'heavy', retry_after_ms: 6000 });
     for (let i = 0; i < 121; i++) c.send({ type: 'ping' });
-    await c.until(() => h.state.refused.light === 1);
+    await c.until(() => c.count('rate_limited') === 2);
+    expect(h.state.refused.light).toBe(1);
     expect(c.count('pong')).toBe(120);
   });
 

@@ -12,10 +12,16 @@ export interface TierOptions {
 /**
  * TokenBucket mirrors one hub tier on the monotonic clock `now`. It starts full, as the hub's bucket for a new
  * agent does; it is kept per transport, not per connection, because the hub keys its buckets by agent.
+ *
+ * One token stays in reserve (when the capacity allows): the hub counts a frame when it arrives, and frames do
+ * not all take equally long to get there; if the first of a burst arrived late and a later one early, the hub's
+ * bucket would be a fraction of a token behind ours and refuse a frame sent at the exact edge. The reserve covers
+ * a difference of up to one refill interval (1 s for reports). Found by the test of a replayed backlog.
  */
 export class TokenBucket {
   #tokens: number;
   #at: number;
+  readonly #reserve: number;
 
   constructor(
     private readonly tier: TierOptions,
@@ -23,16 +29,17 @@ export class TokenBucket {
   ) {
     this.#tokens = tier.capacity;
     this.#at = now();
+    this.#reserve = Math.min(1, tier.capacity - 1);
   }
 
-  /** available is how many whole frames may go now. */
+  /** available is how many whole frames may go now (the reserve excluded). */
   get available(): number {
-    return Math.floor(this.#refill());
+    return Math.max(0, Math.floor(this.#refill() - this.#reserve));
   }
 
-  /** take spends one token; false (and nothing spent) when there is none. */
+  /** take spends one token; false (and nothing spent) when there is none beyond the reserve. */
   take(): boolean {
-    if (this.#refill() < 1) return false;
+    if (this.#refill() < 1 + this.#reserve) return false;
     this.#tokens -= 1;
     return true;
   }
@@ -45,7 +52,7 @@ export class TokenBucket {
 
   /** waitMs is how long until one token is available (0 when one is). */
   waitMs(): number {
-    const missing = 1 - this.#refill();
+    const missing = 1 + this.#reserve - this.#refill();
     return missing <= 0 ? 0 : Math.ceil(missing * this.tier.refill_ms);
   }
 

@@ -136,9 +136,9 @@ describe('websocket delivery with replay "all"', () => {
     expect(hub.received.some((r) => r.refused)).toBe(false);
   }, 60_000);
 
-  it('stop sends what the budget allows, never more, and warns with the count left', async () => {
+  it('stop sends what the budget allows (less the one token in reserve), never more, and warns with the count left', async () => {
     const hub = track(await startDevHub({ port: 0, print: () => undefined }));
-    const t = await connected({ url: hub.url, replay: 'all', rate_limits: { normal: { capacity: 3, refill_ms: 600_000 } } });
+    const t = await connected({ url: hub.url, replay: 'all', rate_limits: { normal: { capacity: 4, refill_ms: 600_000 } } });
     await waitFor(() => t.status().identified === true, 2000, 'identified');
     for (let ts = 1; ts <= 10; ts++) t.transport.send(report(ts * 1000));
     await t.transport.stop!(stopSignal());
