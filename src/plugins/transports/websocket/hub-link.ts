@@ -87,7 +87,6 @@ export class HubLink {
       this.#timer = this.setup.timers.set(() => this.connect(), wait);
       return;
     }
-    this.#identifies.record();
     this.#identifiedAt = undefined;
     this.#attempts++;
     this.#state = 'connecting';
@@ -99,7 +98,12 @@ export class HubLink {
           keepaliveMs: setup.keepaliveMs, timers: setup.timers, light: setup.light,
           identifyFrame: (signal) => identifyFrame(ctx, signal, setup.redact, setup.identifyFields) },
         {
-          opened: () => void (this.#closing || (this.#state = 'identifying')),
+          // Counted when the socket opens: that is a connection the hub sees and the identify it gets. An attempt
+          // refused before (the hub down) costs the hub nothing, and must not hold back the reconnect after it.
+          opened: () => {
+            this.#identifies.record();
+            if (!this.#closing) this.#state = 'identifying';
+          },
           identified: () => this.#onIdentified(),
           settled: () => setup.settled(),
           rateLimited: (ms, refusedReport) => setup.rateLimited(ms ?? 1000, refusedReport),
