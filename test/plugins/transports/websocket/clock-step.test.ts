@@ -11,7 +11,10 @@ describe('websocket transport: durations run on the monotonic clock', () => {
     const fake = await fakeHub({
       onFrame: (frame, conn) => {
         if (frame.type === 'ping') pings.push(vt.monotonic());
-        if (frame.type === 'identify') return void conn.send({ type: 'identified', agent_id: AGENT.id }) ?? true;
+        if (frame.type === 'identify') {
+          conn.send({ type: 'identified', agent_id: AGENT.id });
+          return true;
+        }
         return undefined;
       },
     });

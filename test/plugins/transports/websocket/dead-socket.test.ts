@@ -11,7 +11,10 @@ describe('websocket transport: a connection found dead', () => {
     const fake = await fakeHub({
       onConnection: (conn) => (conn.ws as unknown as { _socket: Socket })._socket.on('error', (err: NodeJS.ErrnoException) => errors.push(`${conn.id}:${err.code}`)),
       onFrame: (frame, conn) => {
-        if (frame.type === 'identify') return void conn.send({ type: 'identified', agent_id: AGENT.id }) ?? true;
+        if (frame.type === 'identify') {
+          conn.send({ type: 'identified', agent_id: AGENT.id });
+          return true;
+        }
         if (frame.type === 'ping' && !answer) return true; // the first connection goes dead: no more answers
         return undefined;
       },
