@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { WebsocketOptions } from './config.js';
 import { parseHubMessage, type HubMessage } from './hub-messages.js';
+import { otherAgentNotice, taskAssignNotice } from './hub-notices.js';
 import type { TokenBucket } from './rate-budget.js';
 import { Receipts } from './receipts.js';
 import type { TimerHandle, Timers } from './timers.js';
@@ -185,10 +186,7 @@ export class HubConnection {
         this.#identified = true;
         this.setup.timers.clear(this.#identifyTimer);
         if (message.agentId !== undefined && message.agentId !== agentId) {
-          logger.warn(
-            { agent_id: agentId, identified_as: message.agentId },
-            `Hub identified this connection as "${message.agentId}", not as agent "${agentId}"; reports carry "${agentId}"`,
-          );
+          logger.warn({ agent_id: agentId, identified_as: message.agentId }, otherAgentNotice(message.agentId, agentId));
         }
         this.#armPing();
         this.#armKeepalive();
@@ -232,13 +230,7 @@ export class HubConnection {
   #onTask(taskId: string): void {
     if (this.#taskWarned) return void this.setup.logger.debug({ task_id: taskId }, 'Ignored another task_assign');
     this.#taskWarned = true;
-    this.setup.logger.warn(
-      { task_id: taskId, agent_id: this.setup.agentId },
-      `Hub assigned task "${taskId}" to agent "${this.setup.agentId}", which only collects metrics: the hub treats every ` +
-        'identified connection as a worker agent. The task is not answered; the hub reclaims it after 60 s and flags ' +
-        "this agent unresponsive. To avoid this, run the collectors inside the hub's own sidecar (the library's " +
-        'startSidecar, or collectMetrics) instead of as a standalone connection; see the README, "Running beside an existing agent".',
-    );
+    this.setup.logger.warn({ task_id: taskId, agent_id: this.setup.agentId }, taskAssignNotice(taskId, this.setup.agentId));
   }
 
   /** armPing schedules the next regular ping (a chain of timers, so a virtual clock can drive it). */

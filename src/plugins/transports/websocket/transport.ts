@@ -6,6 +6,7 @@ import type { WebsocketOptions } from './config.js';
 import { Hold } from './hold.js';
 import { KEEPALIVE_MS } from './hub-connection.js';
 import { HubLink } from './hub-link.js';
+import { undeliveredNotice } from './hub-notices.js';
 import { OllamaReporter } from './ollama-report.js';
 import { Outbox } from './outbox.js';
 import { TokenBucket } from './rate-budget.js';
@@ -146,11 +147,7 @@ export class WebsocketTransport implements Transport {
     const expired = this.#outbox.expired - before.expired;
     const superseded = this.#outbox.superseded - before.superseded;
     if (buffered + expired > 0) {
-      const why = conn ? 'the hub is reachable but its rate limit allows no more now' : 'the hub is not reachable';
-      this.ctx.logger.warn(
-        { buffered, expired, superseded, sent: this.#sent },
-        `Stopped with ${buffered + expired} report(s) not delivered (${buffered} waiting: ${buffered > 0 ? why : 'none'}; ${expired} too old to send as current)`,
-      );
+      this.ctx.logger.warn({ buffered, expired, superseded, sent: this.#sent }, undeliveredNotice(buffered, expired, conn !== undefined));
     } else {
       this.ctx.logger.debug({ sent: this.#sent, superseded }, 'Stopped with every report delivered or superseded');
     }
