@@ -160,7 +160,8 @@ export class Sidecar {
     this.scheduler?.reschedule(this.scheduleOptions());
     this.noteStartFailures();
     await oldCollectors.dispose();
-    if (!sameSources) await Promise.all(kept.map((h) => h.slot.identityChanged()));
+    // Not awaited: gathering the new fields may wait on a collector (Ollama's /api/version); the reload is done.
+    if (!sameSources) for (const h of kept) void h.slot.identityChanged();
     this.logger.info(
       { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
       'Configuration reloaded',
