@@ -136,6 +136,8 @@ export class WebsocketTransport implements Transport {
     if (conn) {
       await this.#hold.ended(signal);
       await conn.receiptAnswered(signal);
+      // The report in flight may have been refused meanwhile: its hold, too, is waited out within `signal`.
+      await this.#hold.ended(signal);
     }
     this.#pump(true);
     this.#hold.clear();
