@@ -104,6 +104,7 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('-p, --port <n>', 'port to listen on').default(4000).argParser(parsePort))
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--token <token>', 'token every identify must carry (default: $SIDECAR_TOKEN; empty accepts any)'))
+    .addOption(new Option('--tasks', 'push a task_assign to every identified connection, as the real hub does to idle agents'))
     .action(hubCommand);
   program
     .command('dev')

@@ -129,11 +129,14 @@ export class Sidecar {
     // A stop may come while this reload waits on plugins (each create() may take seconds): it does not wait for
     // the reload, so the reload lets go of what it built instead of swapping it in.
     if (this.stopping) return void (await collectors.dispose());
-    // A connection identified with the old agent, or with identify fields the new collectors may change (a new
-    // ollama_url), is replaced: the hub reads those only from identify.
-    const sameIdentity = isDeepStrictEqual(config.agent, this.config.agent) && isDeepStrictEqual(identitySources(resolved), identitySources(this.resolved));
+    // A connection identified with the old agent is replaced. One whose identify fields the new collectors may
+    // change (a new ollama_url) is kept if the transport can pass the change on itself (identityChanged).
+    const sameAgent = isDeepStrictEqual(config.agent, this.config.agent);
+    const sameSources = isDeepStrictEqual(identitySources(resolved), identitySources(this.resolved));
     const kept = this.transports.filter(
-      (h) => h.slot.resolved.source === 'embedded' || (sameIdentity && resolved.transports.some((t) => sameTransport(t, h))),
+      (h) =>
+        h.slot.resolved.source === 'embedded' ||
+        (sameAgent && (sameSources || h.slot.followsIdentity) && resolved.transports.some((t) => sameTransport(t, h))),
     );
     const retired = this.transports.filter((h) => !kept.includes(h));
     const fresh = resolved.transports.filter((t) => !kept.some((h) => sameTransport(t, h)));
@@ -167,6 +170,8 @@ export class Sidecar {
     this.noteStartFailures();
     this.noteCappedTimeouts();
     await oldCollectors.dispose();
+    // Not awaited: gathering the new fields may wait on a collector (Ollama's /api/version); the reload is done.
+    if (!sameSources) for (const h of kept) void h.slot.identityChanged();
     this.logger.info(
       { collectors: collectors.slots.length, transports_kept: kept.length, transports_started: started.length },
       'Configuration reloaded',

@@ -1,6 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../core/contracts/logger.js';
 import { formatReport } from './format-report.js';
+import { tierOf } from './hub-rates.js';
+import type { HubState } from './hub-state.js';
 import { parseFrame } from './validate-frame.js';
 
 /** ReceivedFrame is one JSON-object frame the dev hub received, in arrival order. */
@@ -9,8 +11,10 @@ export interface ReceivedFrame {
   readonly connection: number;
   readonly type: string;
   readonly frame: Readonly<Record<string, unknown>>;
-  /** accepted is false when the frame was answered with an error. */
+  /** accepted is false when the frame was answered with an error (or refused by a rate limit). */
   readonly accepted: boolean;
+  /** refused is true when the frame was answered `rate_limited`. */
+  readonly refused?: boolean;
 }
 
 /** SessionSetup is what one connection shares with the dev hub. */
@@ -20,6 +24,12 @@ export interface SessionSetup {
   readonly logger: Logger;
   readonly print: (line: string) => void;
   readonly received: ReceivedFrame[];
+  /** state is shared by every connection: latest reports, rate buckets, presence, Ollama endpoints. */
+  readonly state: HubState;
+  /** tasks: push a `task_assign` to each connection once identified, as the hub's scheduler does to idle agents. */
+  readonly tasks: boolean;
+  /** nextTaskId numbers the pushed tasks. */
+  readonly nextTaskId: () => string;
 }
 
 /** STRIKES_MAX validation errors within STRIKE_WINDOW_MS close the connection with 1008, like the hub. */
@@ -65,6 +75,18 @@ export function runSession(ws: WebSocket, connection: number, setup: SessionSetu
       return reply({ type: 'error', error: 'unknown_message_type' });
     }
     const { type, frame, errors } = parsed;
+    // Nothing is rate-limited before identified (PROTOCOL.md); after, every frame spends from its tier.
+    if (agentId !== null) {
+      const tier = tierOf(type);
+      const verdict = setup.state.rates(agentId).take(tier);
+      if (!verdict.ok) {
+        setup.state.refused[tier]++;
+        setup.received.push({ connection, type, frame: parsed.frame, accepted: false, refused: true });
+        logger.warn({ connection, agent_id: agentId, tier, message_type: type }, 'Frame refused: rate limited');
+        return reply({ type: 'rate_limited', retry_after_ms: verdict.retryAfterMs, tier });
+      }
+      if (verdict.warning) reply({ type: 'rate_limit_warning', tier, ...verdict.warning });
+    }
     if (errors.length > 0) {
       record(false);
       logger.warn({ connection, message_type: type, errors: errors.map(({ field, error, detail }) => ({ field, error, detail })) }, 'Frame failed validation');
@@ -80,12 +102,26 @@ export function runSession(ws: WebSocket, connection: number, setup: SessionSetu
       return reply({ type: 'error', error: 'invalid_token' });
     }
     record(true);
+    const { state } = setup;
     if (type === 'identify') {
       agentId = frame.agent_id as string;
       logger.info({ connection, agent_id: agentId }, 'Sidecar identified');
-      return reply({ type: 'identified', agent_id: agentId });
+      state.pinged(agentId);
+      if (typeof frame.ollama_url === 'string') state.endpoints.set(`${agentId}-local`, frame.ollama_url);
+      reply({ type: 'identified', agent_id: agentId });
+      if (setup.tasks) reply({ type: 'task_assign', task_id: setup.nextTaskId(), description: 'dev hub task', metadata: {} });
+      return;
     }
-    if (type === 'ping') return reply({ type: 'pong', timestamp: Date.now() });
-    setup.print(formatReport(frame, agentId ?? '?'));
+    const agent = agentId ?? '?';
+    if (type === 'ping') {
+      state.pinged(agent);
+      return reply({ type: 'pong', timestamp: state.clock.now() });
+    }
+    if (type === 'ollama_report') {
+      state.endpoints.set(`${agent}-local`, frame.ollama_url as string);
+      return reply({ type: 'ollama_report_ack', status: 'registered' });
+    }
+    state.store(agent, frame);
+    setup.print(formatReport(frame, agent));
   });
 }

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/contracts/logger.js';
 import { runSession, type ReceivedFrame } from './dev-hub-session.js';
+import { HubState, type HubClock } from './hub-state.js';
 
 export type { ReceivedFrame } from './dev-hub-session.js';
 
@@ -23,6 +24,10 @@ export interface DevHubOptions {
   readonly silenceMs?: number;
   /** maxPayload bounds inbound frames in bytes (default 1 MiB). */
   readonly maxPayload?: number;
+  /** tasks: push a `task_assign` to every connection once identified, as the real hub does (default false). */
+  readonly tasks?: boolean;
+  /** clock: wall time for stamps and pongs, monotonic for rate buckets and ages (default: the real clocks). */
+  readonly clock?: HubClock;
 }
 
 /** DevHub is a running development hub. */
@@ -32,19 +37,26 @@ export interface DevHub {
   readonly port: number;
   /** received lists every JSON-object frame received, accepted or not, in arrival order (a live array). */
   readonly received: readonly ReceivedFrame[];
+  /** state is what the hub remembers per agent: the latest report (stamped on receipt), buckets, presence, endpoints. */
+  readonly state: HubState;
   /** close disconnects every client (1001) and stops listening; calling it again does nothing. */
   close(): Promise<void>;
 }
 
 /**
  * startDevHub starts a local stand-in for the hub (PROTOCOL.md) on `ws://host:port/ws`: identify first, token
- * check, strict validation, ping/pong, one printed line per report. A development aid and a test peer.
+ * check, strict validation, ping/pong, the three rate tiers, a latest-only report store stamped on receipt with
+ * the 90 s staleness, presence kept by pings (60 s reaper), `ollama_report`, optional `task_assign` pushes, one
+ * printed line per report. A development aid and a test peer.
  */
 export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
   const { port = 4000, host = '127.0.0.1', token = '', silenceMs = 60_000, maxPayload = 1024 * 1024 } = opts;
   const logger = opts.logger ?? pino({ enabled: false });
   const print = opts.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const received: ReceivedFrame[] = [];
+  const state = new HubState(opts.clock ?? { now: () => Date.now(), monotonic: () => performance.now() });
+  let tasks = 0;
+  const nextTaskId = () => `task-${++tasks}`;
   const server = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket endpoint: /ws\n'));
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload });
   let connections = 0;
@@ -54,7 +66,7 @@ export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
   wss.on('connection', (ws, req) => {
     const connection = ++connections;
     logger.info({ connection, remote: req.socket.remoteAddress }, 'Sidecar connected');
-    runSession(ws, connection, { token, silenceMs, logger, print, received });
+    runSession(ws, connection, { token, silenceMs, logger, print, received, state, tasks: opts.tasks ?? false, nextTaskId });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -73,6 +85,7 @@ export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
     url: `ws://${urlHost}:${bound}/ws`,
     port: bound,
     received,
+    state,
     close: () => (closing ??= closeAll(wss, server)),
   };
 }

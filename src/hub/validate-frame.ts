@@ -7,7 +7,7 @@ export interface FieldError {
 }
 
 /** KnownType is a frame type the hub accepts from a sidecar. */
-export type KnownType = 'identify' | 'ping' | 'resource_report';
+export type KnownType = 'identify' | 'ping' | 'resource_report' | 'ollama_report';
 
 /** ParsedFrame is an inbound text frame: not JSON, of a type the hub does not know, or known with its problems. */
 export type ParsedFrame =
@@ -30,6 +30,7 @@ const RULES: Record<KnownType, Record<string, Rule>> = {
     ollama_url: { kind: 'string', max: 512 },
   },
   ping: {},
+  ollama_report: { ollama_url: { kind: 'string', max: 512, required: true } },
   resource_report: {
     agent_id: { kind: 'string', max: 128 },
     cpu_percent: NUMBER,
@@ -97,6 +98,6 @@ export function parseFrame(text: string): ParsedFrame {
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { kind: 'invalid_json' };
   const f = frame as Record<string, unknown>;
   const type = f.type;
-  if (type === 'identify' || type === 'ping' || type === 'resource_report') return { kind: 'frame', type, frame: f, errors: validateFrame(type, f) };
+  if (type === 'identify' || type === 'ping' || type === 'resource_report' || type === 'ollama_report') return { kind: 'frame', type, frame: f, errors: validateFrame(type, f) };
   return { kind: 'unknown_type', frame: f, type: typeof type === 'string' ? type : '' };
 }

@@ -19,7 +19,7 @@ describe('StatusFileWriter and a stepped wall clock', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-clock-'));
     dirs.push(dir);
     const writer = new StatusFileWriter(
-      path.join(dir, 'status.json'),
+      { file: path.join(dir, 'status.json') },
       () => ({ runtime: { agentId: 'a', reports: 0, lastReportAt: null, collectors: [], transports: [] }, intervalMs: 1000 }),
       () => undefined,
     );

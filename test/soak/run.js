@@ -270,7 +270,7 @@ function readLog(line) {
   else if (msg === 'Collection overran its interval; skipping missed ticks') logs.skipped += Number(r.skipped ?? 0);
   else if (/^Dropped the \d+ oldest reports/.test(msg)) (logs.overflowDropped += Number(r.dropped ?? 0)), logs.overflowWarnings++;
   else if (/^Dropped a report older than/.test(msg)) logs.staleDrops++;
-  else if (/^Stopped with \d+ reports not delivered/.test(msg)) logs.undeliveredAtStop += Number(r.buffered ?? 0);
+  else if (/^Stopped with \d+ reports?(\(s\))? not delivered/.test(msg)) logs.undeliveredAtStop += Number(r.buffered ?? 0);
   else if (/cannot be serialised/.test(msg)) logs.unserialisable++;
   else if (/^(Uncaught exception|Unhandled promise rejection)/.test(msg)) logs.uncaught.push(`${msg}: ${r.reason}`);
   if (r.level >= 50) logs.errors.set(msg, (logs.errors.get(msg) ?? 0) + 1);
@@ -335,6 +335,11 @@ async function main() {
             pong_timeout_ms: 1000,
             handshake_timeout_ms: 2000,
             buffer_max_reports: 20,
+            // Every report accounted for needs ordered replay ("latest", the default, supersedes waiting ones),
+            // and a send budget above this hub's tighter bucket (15, 30 a second), so that its refusals, and
+            // the transport's handling of them, are still exercised.
+            replay: 'all',
+            rate_limits: { normal: { capacity: 60, refill_ms: 20 } },
           },
         },
       ],

@@ -9,6 +9,8 @@ export interface HubOptions {
   port: number;
   host: string;
   token?: string;
+  /** tasks: push a task_assign to each identified connection (`--tasks`). */
+  tasks?: boolean;
 }
 
 /** listenDevHub starts the development hub, turning a port clash into a clear user error. */
@@ -33,7 +35,7 @@ export async function hubCommand(opts: HubOptions): Promise<void> {
   const scrubber = new SecretScrubber();
   scrubber.add(token);
   const logger = createCliLogger(scrubber);
-  const hub = await listenDevHub({ port: opts.port, host: opts.host, token, logger });
+  const hub = await listenDevHub({ port: opts.port, host: opts.host, token, logger, tasks: opts.tasks === true });
   await waitForStopSignal();
   await hub.close();
   logger.info('Development hub stopped');

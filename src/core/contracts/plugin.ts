@@ -87,6 +87,12 @@ export interface Transport {
    * replaces this transport, the host calls it after stop and sends them to its successor.
    */
   takeBuffered?(): ResourceReport[];
+  /**
+   * identityChanged, when a transport has it, is called after a reload changed what collectors contribute to
+   * identify (e.g. a new `ollama_url`); the transport is then kept, and passes the change on itself (the
+   * websocket transport sends `ollama_report`). A transport without it is replaced by a new one that identifies.
+   */
+  identityChanged?(): void | Promise<void>;
   /** dispose releases anything stop left; called after stop. */
   dispose?(): void | Promise<void>;
 }

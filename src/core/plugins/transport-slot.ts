@@ -77,6 +77,20 @@ export class TransportSlot {
     }
   }
 
+  /** followsIdentity says the transport can be told of new identify fields (identityChanged) instead of replaced. */
+  get followsIdentity(): boolean {
+    return typeof this.instance?.identityChanged === 'function';
+  }
+
+  /** identityChanged tells the transport that identify fields changed; a failure is logged, never thrown. */
+  async identityChanged(): Promise<void> {
+    try {
+      await this.instance?.identityChanged?.();
+    } catch (err) {
+      this.context.logger.warn({ error: describeError(err) }, 'Transport failed to take the new identify fields');
+    }
+  }
+
   /** stop flushes and closes the transport within `signal`; it is idempotent. */
   async stop(signal: AbortSignal): Promise<void> {
     if (this.stopped) return;

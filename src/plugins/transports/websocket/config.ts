@@ -26,6 +26,16 @@ function isProxyUrl(value: string): boolean {
 
 const ms = (min: number, max: number, fallback: number, text: string) => v.optional(v.pipe(int(min, max), v.description(text)), fallback);
 
+/** tier is one of the sender's own rate budgets, mirroring a hub tier: a bucket of `capacity`, one token back per `refill_ms`. */
+const tier = (capacity: number, refillMs: number, what: string) =>
+  v.optional(
+    strictObject({
+      capacity: v.optional(v.pipe(int(1, 100_000), v.description(`Most ${what} frames in a burst.`)), capacity),
+      refill_ms: v.optional(v.pipe(int(1, 3_600_000), v.description(`One more ${what} frame allowed per this many ms.`)), refillMs),
+    }),
+    {},
+  );
+
 /** options are the websocket transport's own options; the cross-field rule is added below. */
 const options = strictObject({
   url: v.pipe(
@@ -56,6 +66,23 @@ const options = strictObject({
       v.check(isProxyUrl, 'must be "" (no proxy) or an http:// or https:// proxy URL, e.g. "http://proxy:3128"'),
       v.description('HTTP CONNECT proxy for the hub connection; "" for none. Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.'),
     ),
+  ),
+  replay: v.optional(
+    v.pipe(
+      v.picklist(['latest', 'all']),
+      v.description('"latest": after an outage send only the newest waiting report (the hub keeps only the latest); "all": every report, in order, paced.'),
+    ),
+    'latest',
+  ),
+  max_report_age_ms: ms(1000, 86_400_000, 60_000, 'With replay "latest", a waiting report older than this is never sent as the present.'),
+  stable_after_ms: ms(0, 3_600_000, 30_000, 'The reconnect backoff starts over only after a connection stayed identified this long.'),
+  rate_limits: v.optional(
+    strictObject({
+      normal: tier(60, 1000, 'report (normal tier)'),
+      heavy: tier(10, 6000, 'identify (heavy tier)'),
+      light: tier(120, 500, 'ping (light tier)'),
+    }),
+    {},
   ),
   max_payload_bytes: v.optional(
     v.pipe(

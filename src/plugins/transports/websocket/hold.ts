@@ -1,3 +1,5 @@
+import { systemTimers, type TimerHandle, type Timers } from './timers.js';
+
 /**
  * Hold pauses all sending for a while after the hub answered `rate_limited`. A new hold never shortens the
  * current one: it ends at the later of the two ends. (While on hold only keepalive pings are written, and the
@@ -5,12 +7,15 @@
  * `onEnd` runs when the time is up (not when cleared).
  */
 export class Hold {
-  #timer: NodeJS.Timeout | undefined;
-  /** #until is when the current hold ends, on performance.now()'s clock. */
+  #timer: TimerHandle | undefined;
+  /** #until is when the current hold ends, on the monotonic clock. */
   #until = 0;
   readonly #waiters = new Set<() => void>();
 
-  constructor(private readonly onEnd: () => void) {}
+  constructor(
+    private readonly onEnd: () => void,
+    private readonly timers: Timers = systemTimers,
+  ) {}
 
   /** active is true while sending is on hold. */
   get active(): boolean {
@@ -19,11 +24,11 @@ export class Hold {
 
   /** start holds for `ms` from now, or until the current hold ends if that is later; returns the ms left. */
   start(ms: number): number {
-    const now = performance.now();
+    const now = this.timers.monotonic();
     if (this.active && this.#until >= now + ms) return Math.ceil(this.#until - now);
-    clearTimeout(this.#timer);
+    this.timers.clear(this.#timer);
     this.#until = now + ms;
-    this.#timer = setTimeout(() => {
+    this.#timer = this.timers.set(() => {
       this.#timer = undefined;
       this.#wake();
       this.onEnd();
@@ -42,7 +47,7 @@ export class Hold {
 
   /** clear cancels the hold without running `onEnd`. */
   clear(): void {
-    clearTimeout(this.#timer);
+    this.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#wake();
   }

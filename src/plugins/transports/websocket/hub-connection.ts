@@ -1,10 +1,13 @@
-import { performance } from 'node:perf_hooks';
+import { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { WebsocketOptions } from './config.js';
 import { parseHubMessage, type HubMessage } from './hub-messages.js';
 import type { HubSocket } from './hub-socket.js';
+import { otherAgentNotice, taskAssignNotice } from './hub-notices.js';
+import type { TokenBucket } from './rate-budget.js';
 import { Receipts } from './receipts.js';
+import type { TimerHandle, Timers } from './timers.js';
 
 /** HubConnectionHooks are how one connection tells the transport what happened. */
 export interface HubConnectionHooks {
@@ -35,6 +38,10 @@ export interface HubConnectionSetup {
   readonly isHeld: () => boolean;
   /** keepaliveMs: while identified, a ping goes whenever nothing was written for this long, hold or not. */
   readonly keepaliveMs: number;
+  /** timers are the transport's clocks and timers (the test seam). */
+  readonly timers: Timers;
+  /** light is the sender's budget for pings (the hub's light tier), shared by every connection. */
+  readonly light: TokenBucket;
 }
 
 const PING = JSON.stringify({ type: 'ping', protocol_version: 1 });
@@ -68,23 +75,31 @@ export class HubConnection {
   #identifySent = false;
   #identified = false;
   #lastError: string | undefined;
-  #identifyTimer: NodeJS.Timeout | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #keepaliveTimer: NodeJS.Timeout | undefined;
-  /** #lastWriteAt is when a frame was last written, on performance.now()'s clock. */
+  #identifyTimer: TimerHandle | undefined;
+  #pingTimer: TimerHandle | undefined;
+  #keepaliveTimer: TimerHandle | undefined;
+  /** #lastWriteAt is when a frame was last written, on the monotonic clock. */
   #lastWriteAt = 0;
+  /** #tcp is the plain TCP socket under the WebSocket, when there is one (not TLS): see #reset. */
+  #tcp: Socket | undefined;
+  #taskWarned = false;
 
   constructor(
     private readonly setup: HubConnectionSetup,
     private readonly hooks: HubConnectionHooks,
   ) {
     const { handshake_timeout_ms: handshakeTimeout, max_payload_bytes: maxPayload } = setup.options;
-    this.#receipts = new Receipts(setup.options.pong_timeout_ms, () => {
-      setup.logger.warn(`No pong within ${setup.options.pong_timeout_ms} ms; reconnecting`);
-      this.terminate();
-    });
+    this.#receipts = new Receipts(
+      setup.options.pong_timeout_ms,
+      () => {
+        setup.logger.warn(`No pong within ${setup.options.pong_timeout_ms} ms; reconnecting`);
+        this.#reset();
+      },
+      setup.timers,
+    );
     this.#ws = new WebSocket(setup.url, { handshakeTimeout, maxPayload, followRedirects: false, ...setup.socket.options });
     this.#closed = new Promise((resolve) => this.#ws.once('close', () => resolve()));
+    this.#ws.on('upgrade', (res) => (this.#tcp = res.socket instanceof Socket && res.socket.constructor === Socket ? res.socket : undefined));
     this.#ws.on('error', (err) => (this.#lastError = setup.redact(setup.socket.describe(err))));
     this.#ws.on('open', () => void this.#onOpen().catch(() => this.terminate()));
     this.#ws.on('message', (data, isBinary) => this.#onMessage(parseHubMessage(data, isBinary, setup.redact)));
@@ -99,6 +114,11 @@ export class HubConnection {
   /** awaitingReceipt is true while the report last written waits for the answer to its receipt ping. */
   get awaitingReceipt(): boolean {
     return this.#receipts.awaiting;
+  }
+
+  /** receiptAnswered resolves once the report in flight is confirmed or refused, or the connection is gone, or `signal` aborts. */
+  receiptAnswered(signal: AbortSignal): Promise<void> {
+    return this.#receipts.settled(signal);
   }
 
   /** send writes one frame if the socket is open and not backed up; false otherwise. */
@@ -126,6 +146,20 @@ export class HubConnection {
     this.terminate();
   }
 
+  /**
+   * reset drops a connection found dead. On plain TCP it resets it (RST), which discards whatever the kernel still
+   * holds unsent: a plain close would keep retransmitting it, and after a network outage an old report could
+   * then reach the hub after newer ones sent on the next connection, showing the past as the present.
+   */
+  #reset(): void {
+    try {
+      if (this.#tcp && !this.#tcp.destroyed) this.#tcp.resetAndDestroy();
+    } catch {
+      // Not a resettable handle: a plain terminate below.
+    }
+    this.terminate();
+  }
+
   /** terminate drops the socket at once. */
   terminate(): void {
     if (this.#ws.readyState !== WebSocket.CLOSED) this.#ws.terminate();
@@ -134,9 +168,9 @@ export class HubConnection {
   async #onOpen(): Promise<void> {
     this.hooks.opened();
     const { options, logger } = this.setup;
-    this.#identifyTimer = setTimeout(() => {
+    this.#identifyTimer = this.setup.timers.set(() => {
       logger.warn(`No "identified" answer within ${options.handshake_timeout_ms} ms; reconnecting`);
-      this.terminate();
+      this.#reset();
     }, options.handshake_timeout_ms);
     const frame = await this.setup.identifyFrame(this.#abort.signal);
     this.#identifySent = this.send(JSON.stringify(frame));
@@ -151,10 +185,15 @@ export class HubConnection {
         // would let reports go first; the real answer follows our identify.
         if (!this.#identifySent) return void logger.warn('Ignored an "identified" that came before our identify frame');
         this.#identified = true;
-        clearTimeout(this.#identifyTimer);
-        this.#pingTimer = setInterval(() => this.#ping(), this.setup.options.ping_interval_ms);
+        this.setup.timers.clear(this.#identifyTimer);
+        if (message.agentId !== undefined && message.agentId !== agentId) {
+          logger.warn({ agent_id: agentId, identified_as: message.agentId }, otherAgentNotice(message.agentId, agentId));
+        }
+        this.#armPing();
         this.#armKeepalive();
         return this.hooks.identified();
+      case 'task_assign':
+        return this.#onTask(message.taskId);
       case 'pong':
         if (this.#receipts.answered()) this.hooks.settled();
         return;
@@ -185,14 +224,36 @@ export class HubConnection {
     }
   }
 
+  /**
+   * onTask warns, once per connection, that the hub handed this agent a task. It is never answered: a
+   * `task_failed` would burn one of the task's retries and the hub might hand it straight back.
+   */
+  #onTask(taskId: string): void {
+    if (this.#taskWarned) return void this.setup.logger.debug({ task_id: taskId }, 'Ignored another task_assign');
+    this.#taskWarned = true;
+    this.setup.logger.warn({ task_id: taskId, agent_id: this.setup.agentId }, taskAssignNotice(taskId, this.setup.agentId));
+  }
+
+  /** armPing schedules the next regular ping (a chain of timers, so a virtual clock can drive it). */
+  #armPing(): void {
+    this.#pingTimer = this.setup.timers.set(() => {
+      this.#ping();
+      this.#armPing();
+    }, this.setup.options.ping_interval_ms);
+  }
+
+  /** ping writes a regular ping, unless on hold or the light budget is spent (the keepalive covers silence). */
   #ping(): void {
-    if (!this.setup.isHeld()) this.#writePing();
+    if (this.setup.isHeld() || this.#ws.readyState !== WebSocket.OPEN) return;
+    if (!this.setup.light.take()) return void this.setup.logger.debug('Skipped a ping: the light tier budget is spent');
+    this.#write(PING);
+    this.#receipts.pinged(false);
   }
 
   /** armKeepalive sets the keepalive timer for when the connection will have been silent for keepaliveMs. */
   #armKeepalive(): void {
-    const due = this.#lastWriteAt + this.setup.keepaliveMs - performance.now();
-    this.#keepaliveTimer = setTimeout(() => this.#keepalive(), Math.max(1, Math.ceil(due)));
+    const due = this.#lastWriteAt + this.setup.keepaliveMs - this.setup.timers.monotonic();
+    this.#keepaliveTimer = this.setup.timers.set(() => this.#keepalive(), Math.max(1, Math.ceil(due)));
   }
 
   /**
@@ -203,7 +264,7 @@ export class HubConnection {
   #keepalive(): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
     // 1 ms of slack: timers may fire a fraction of a millisecond early against performance.now().
-    if (performance.now() - this.#lastWriteAt >= this.setup.keepaliveMs - 1) {
+    if (this.setup.timers.monotonic() - this.#lastWriteAt >= this.setup.keepaliveMs - 1) {
       this.setup.logger.debug({ held: this.setup.isHeld() }, `Nothing written for ${this.setup.keepaliveMs} ms; keepalive ping`);
       this.#writePing();
     }
@@ -216,19 +277,22 @@ export class HubConnection {
    */
   #writePing(receipt = false): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
+    // Receipts and keepalives must go: they are budgeted by the caller (a receipt with its report), or rare.
+    this.setup.light.spend();
     this.#write(PING);
     this.#receipts.pinged(receipt);
   }
 
   #write(frame: string): void {
     this.#ws.send(frame);
-    this.#lastWriteAt = performance.now();
+    this.#lastWriteAt = this.setup.timers.monotonic();
   }
 
   #onClose(code: number, reason: string): void {
-    clearTimeout(this.#identifyTimer);
-    clearInterval(this.#pingTimer);
-    clearTimeout(this.#keepaliveTimer);
+    const { timers } = this.setup;
+    timers.clear(this.#identifyTimer);
+    timers.clear(this.#pingTimer);
+    timers.clear(this.#keepaliveTimer);
     this.#receipts.clear();
     this.#identified = false;
     this.#abort.abort();

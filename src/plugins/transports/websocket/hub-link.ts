@@ -5,6 +5,8 @@ import type { WebsocketOptions } from './config.js';
 import { HubConnection } from './hub-connection.js';
 import type { HubSocket } from './hub-socket.js';
 import { identifyFrame } from './identify.js';
+import { AttemptWindow, type TokenBucket } from './rate-budget.js';
+import type { TimerHandle, Timers } from './timers.js';
 
 /** LinkState is where the link is in its life cycle ('stopped' also before start). */
 export type LinkState = 'connecting' | 'identifying' | 'identified' | 'backoff' | 'stopped';
@@ -19,6 +21,11 @@ export interface HubLinkSetup {
   readonly isHeld: () => boolean;
   /** keepaliveMs: the longest an identified connection stays silent (see HubConnectionSetup). */
   readonly keepaliveMs: number;
+  readonly timers: Timers;
+  /** light is the ping budget (the hub's light tier), shared by every connection. */
+  readonly light: TokenBucket;
+  /** identifyFields filters what collectors contribute to identify (see AdvertisedUrl). */
+  readonly identifyFields: (fields: Record<string, unknown>) => Record<string, unknown>;
   readonly identified: () => void;
   /** settled: the report last written was handled by the hub and not refused. */
   readonly settled: () => void;
@@ -27,15 +34,23 @@ export interface HubLinkSetup {
 }
 
 /**
- * HubLink keeps one connection to the hub alive: it connects, and after every close waits a backoff delay
- * (full jitter, reset once identified; at least the cool-down a 1008 close names) and connects again, until closed.
+ * HubLink keeps one connection to the hub alive: it connects, and after every close waits a backoff delay and
+ * connects again, until closed. The delay is full jitter, at least the cool-down a 1008 close names, and at least
+ * what keeps identifies within the heavy tier (AttemptWindow: 10 a minute by default). The backoff starts over
+ * only after a connection stayed identified for `stable_after_ms`: a hub that drops every connection right after
+ * `identified` (or on a frame it cannot take: 1007, 1009, 1011) sees the delays grow, not a tight loop.
  */
 export class HubLink {
   readonly #backoff: Backoff;
   #state: LinkState = 'stopped';
   #closing = false;
+  readonly #identifies: AttemptWindow;
   #conn: HubConnection | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
+  /** #identifiedAt is when the current connection was identified (monotonic), undefined before. */
+  #identifiedAt: number | undefined;
+  /** #flapping: connections keep dropping soon after `identified`; repeats log at debug until one is stable. */
+  #flapping = false;
   #attempts = 0;
   #failing = false;
   /** #refusal: the credentials error the hub last answered, until identified; repeats of it log at debug. */
@@ -46,6 +61,7 @@ export class HubLink {
     private readonly setup: HubLinkSetup,
   ) {
     this.#backoff = createBackoff({ initialMs: ctx.options.reconnect_initial_ms, maxMs: ctx.options.reconnect_max_ms, random: setup.random });
+    this.#identifies = new AttemptWindow(ctx.options.rate_limits.heavy, () => setup.timers.monotonic());
   }
 
   get state(): LinkState {
@@ -62,9 +78,17 @@ export class HubLink {
     return this.#conn?.identified ? this.#conn : undefined;
   }
 
-  /** connect opens the first connection. */
+  /** connect opens a connection now, or when the identify budget allows. */
   connect(): void {
     if (this.#closing) return;
+    const wait = this.#identifies.waitMs();
+    if (wait > 0) {
+      this.#state = 'backoff';
+      this.ctx.logger.debug({ wait_ms: wait }, 'Waiting for the identify budget (the hub\'s heavy tier) before connecting');
+      this.#timer = this.setup.timers.set(() => this.connect(), wait);
+      return;
+    }
+    this.#identifiedAt = undefined;
     this.#attempts++;
     this.#state = 'connecting';
     const { ctx, setup } = this;
@@ -72,10 +96,15 @@ export class HubLink {
     try {
       this.#conn = new HubConnection(
         { url: options.url, options, socket: setup.socket, agentId: agent.id, logger, redact: setup.redact, isHeld: setup.isHeld,
-          keepaliveMs: setup.keepaliveMs,
-          identifyFrame: (signal) => identifyFrame(ctx, signal, setup.redact) },
+          keepaliveMs: setup.keepaliveMs, timers: setup.timers, light: setup.light,
+          identifyFrame: (signal) => identifyFrame(ctx, signal, setup.redact, setup.identifyFields) },
         {
-          opened: () => void (this.#closing || (this.#state = 'identifying')),
+          // Counted when the socket opens: that is a connection the hub sees and the identify it gets. An attempt
+          // refused before (the hub down) costs the hub nothing, and must not hold back the reconnect after it.
+          opened: () => {
+            this.#identifies.record();
+            if (!this.#closing) this.#state = 'identifying';
+          },
           identified: () => this.#onIdentified(),
           settled: () => setup.settled(),
           rateLimited: (ms, refusedReport) => setup.rateLimited(ms ?? 1000, refusedReport),
@@ -92,7 +121,7 @@ export class HubLink {
   async close(code: number, reason: string, signal: AbortSignal): Promise<void> {
     this.#closing = true;
     this.#state = 'stopped';
-    clearTimeout(this.#timer);
+    this.setup.timers.clear(this.#timer);
     await this.#conn?.close(code, reason, signal);
   }
 
@@ -100,17 +129,17 @@ export class HubLink {
   dispose(): void {
     this.#closing = true;
     this.#state = 'stopped';
-    clearTimeout(this.#timer);
+    this.setup.timers.clear(this.#timer);
     this.#conn?.terminate();
   }
 
   #onIdentified(): void {
     if (this.#closing) return;
     this.#state = 'identified';
-    this.#backoff.reset();
-    this.#failing = false;
+    this.#identifiedAt = this.setup.timers.monotonic();
     this.#refusal = undefined;
-    this.ctx.logger.info({ url: this.setup.safeUrl, agent_id: this.ctx.agent.id, reconnects: this.reconnects }, 'Identified to hub');
+    const level = this.#flapping ? 'debug' : 'info';
+    this.ctx.logger[level]({ url: this.setup.safeUrl, agent_id: this.ctx.agent.id, reconnects: this.reconnects }, 'Identified to hub');
     this.setup.identified();
   }
 
@@ -129,13 +158,32 @@ export class HubLink {
     this.#conn = undefined;
     if (this.#closing) return;
     this.#state = 'backoff';
+    const held = this.#identifiedAt === undefined ? undefined : this.setup.timers.monotonic() - this.#identifiedAt;
+    const stable = held !== undefined && held >= this.ctx.options.stable_after_ms;
+    const flap = held !== undefined && !stable;
+    // Only a connection that lasted starts the backoff over: one dropped right after `identified` is a failure.
+    if (stable) {
+      this.#backoff.reset();
+      this.#failing = false;
+      this.#flapping = false;
+    }
     const cooldown = code === 1008 ? cooldownMs(reason) : 0;
-    const delay = Math.max(this.#backoff.next(), cooldown);
+    const delay = Math.max(this.#backoff.next(), cooldown, this.#identifies.waitMs());
     const why = error ?? (reason ? `code ${code}: ${reason}` : `code ${code}`);
-    const message = `Hub connection ${this.#failing ? 'attempt failed' : 'lost'} (${why}); reconnecting in ${delay} ms`;
-    // Warn once per outage (and for every cool-down); repeated failures go to debug.
-    this.ctx.logger[this.#failing && cooldown === 0 ? 'debug' : 'warn']({ url: this.setup.safeUrl, code, retry_in_ms: delay }, message);
+    const fields = { url: this.setup.safeUrl, code, retry_in_ms: delay };
+    if (flap && !this.#flapping) {
+      this.#flapping = true;
+      this.ctx.logger.warn(
+        { ...fields, identified_for_ms: Math.round(held!), stable_after_ms: this.ctx.options.stable_after_ms },
+        `Hub dropped the connection ${Math.round(held!)} ms after identifying (${why}); backing off, reconnecting in ${delay} ms. Further drops log at debug until a connection lasts ${this.ctx.options.stable_after_ms} ms`,
+      );
+    } else {
+      const message = `Hub connection ${this.#failing ? 'attempt failed' : 'lost'} (${why}); reconnecting in ${delay} ms`;
+      // Warn once per outage (and for every cool-down); repeated failures and flaps go to debug.
+      const quiet = (this.#failing || this.#flapping) && cooldown === 0;
+      this.ctx.logger[quiet ? 'debug' : 'warn'](fields, message);
+    }
     this.#failing = true;
-    this.#timer = setTimeout(() => this.connect(), delay);
+    this.#timer = this.setup.timers.set(() => this.connect(), delay);
   }
 }

@@ -9,7 +9,8 @@ export interface FieldProblem {
 
 /** HubMessage is a hub frame narrowed to what a collector acts on. */
 export type HubMessage =
-  | { readonly kind: 'identified' }
+  | { readonly kind: 'identified'; readonly agentId: string | undefined }
+  | { readonly kind: 'task_assign'; readonly taskId: string }
   | { readonly kind: 'pong' }
   | { readonly kind: 'rate_limited'; readonly retryAfterMs: number | undefined; readonly tier: string }
   | { readonly kind: 'rate_limit_warning'; readonly tier: string; readonly remaining: number | null; readonly capacity: number | null }
@@ -101,7 +102,9 @@ export function parseHubMessage(data: RawData, isBinary: boolean, redact: Redact
   const f = frame as Record<string, unknown>;
   switch (f.type) {
     case 'identified':
-      return { kind: 'identified' };
+      return { kind: 'identified', agentId: typeof f.agent_id === 'string' ? text(f.agent_id, redact) : undefined };
+    case 'task_assign':
+      return { kind: 'task_assign', taskId: text(f.task_id, redact) || '(no task_id)' };
     case 'pong':
       return { kind: 'pong' };
     case 'rate_limited': {

@@ -9,12 +9,14 @@ import type { WebsocketOptions } from './config.js';
  * validates strictly), and collectors cannot override `type`, `protocol_version`, `agent_id`, `token` or `name`.
  * A field the hub knows (HUB_IDENTIFY_FIELDS) with the wrong type or an over-long string is left out with a
  * warning: the hub would refuse the whole identify for it, and the sidecar would never be identified.
+ * `filter` may leave fields out first (AdvertisedUrl: a loopback ollama_url for a remote hub).
  * It never throws: if gathering fails, the frame goes without the extra fields.
  */
 export async function identifyFrame(
   ctx: TransportContext<WebsocketOptions>,
   signal: AbortSignal,
   redact: (value: string) => string,
+  filter: (fields: Record<string, unknown>) => Record<string, unknown> = (fields) => fields,
 ): Promise<Record<string, unknown>> {
   const frame: Record<string, unknown> = {
     type: 'identify',
@@ -29,7 +31,7 @@ export async function identifyFrame(
   } catch (err) {
     ctx.logger.warn({ error: redact(describeError(err)) }, 'Gathering identify fields failed; identifying without them');
   }
-  for (const [key, value] of Object.entries(extra)) {
+  for (const [key, value] of Object.entries(filter(extra))) {
     if (value === null || value === undefined || Object.hasOwn(frame, key)) continue;
     const rule = hubFieldRule(HUB_IDENTIFY_FIELDS, key);
     const got = rule && hubFieldMismatch(value, rule);

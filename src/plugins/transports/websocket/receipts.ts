@@ -1,3 +1,5 @@
+import { systemTimers, type TimerHandle, type Timers } from './timers.js';
+
 /**
  * Receipts follows the hub's answers to our pings on one connection, to learn what became of a report.
  *
@@ -14,11 +16,13 @@ export class Receipts {
   #answered = 0;
   /** #receipt is the number of the ping whose answer confirms the report in flight. */
   #receipt: number | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
+  readonly #waiters = new Set<() => void>();
 
   constructor(
     private readonly timeoutMs: number,
     private readonly onTimeout: () => void,
+    private readonly timers: Timers = systemTimers,
   ) {}
 
   /** awaiting is true while the report last written waits for its receipt. */
@@ -30,17 +34,17 @@ export class Receipts {
   pinged(receipt = false): void {
     this.#asked++;
     if (receipt) this.#receipt = this.#asked;
-    this.#timer ??= setTimeout(() => this.onTimeout(), this.timeoutMs);
+    this.#timer ??= this.timers.set(() => this.onTimeout(), this.timeoutMs);
   }
 
   /** answered records a ping's answer (an unsolicited pong counts for nothing); true when it confirms the report. */
   answered(): boolean {
     if (this.#answered === this.#asked) return false;
     this.#answered++;
-    clearTimeout(this.#timer);
-    this.#timer = this.#answered < this.#asked ? setTimeout(() => this.onTimeout(), this.timeoutMs) : undefined;
+    this.timers.clear(this.#timer);
+    this.#timer = this.#answered < this.#asked ? this.timers.set(() => this.onTimeout(), this.timeoutMs) : undefined;
     if (this.#receipt === undefined || this.#answered < this.#receipt) return false;
-    this.#receipt = undefined;
+    this.#settle();
     return true;
   }
 
@@ -53,14 +57,29 @@ export class Receipts {
       this.answered();
       return false;
     }
-    this.#receipt = undefined;
+    this.#settle();
     return true;
   }
 
   /** clear stops the timer (the connection is gone). */
   clear(): void {
-    clearTimeout(this.#timer);
+    this.timers.clear(this.#timer);
     this.#timer = undefined;
+    this.#settle();
+  }
+
+  /** settled resolves once no report awaits its receipt (answered, refused or the connection gone) or `signal` aborts. */
+  settled(signal: AbortSignal): Promise<void> {
+    if (this.#receipt === undefined || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiters.add(resolve);
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  #settle(): void {
     this.#receipt = undefined;
+    for (const resolve of this.#waiters) resolve();
+    this.#waiters.clear();
   }
 }

@@ -82,7 +82,7 @@ describe('websocket transport: never silent for the hub’s 60 s, even on a rate
   it('writes a keepalive ping whenever nothing went out for keepaliveMs, and holds every report for retry_after_ms', async () => {
     const { fake, arrivals, refusedAt } = await holdHub(HOLD);
     // Regular pings every 50 s, as good as none here: only keepalives can break the silence of the hold.
-    const t = await connected({ url: fake.url, ping_interval_ms: 50_000, pong_timeout_ms: 1000 }, { deps: { keepaliveMs: KEEPALIVE } });
+    const t = await connected({ replay: 'all', url: fake.url, ping_interval_ms: 50_000, pong_timeout_ms: 1000 }, { deps: { keepaliveMs: KEEPALIVE } });
     await waitFor(() => t.status().identified === true, 2000, 'identified');
     t.transport.send(report(1));
     await waitFor(() => refusedAt() > 0, 2000, 'refusal');

@@ -19,7 +19,7 @@ describe('websocket transport: hub answers', () => {
         }
       },
     });
-    const t = await connected({ url: fake.url });
+    const t = await connected({ replay: 'all', url: fake.url });
     t.transport.send(report(1000));
     t.transport.send(report(2000));
     await waitFor(() => t.entries().some((e) => /rate limited/.test(e.msg)), 2000, 'rate_limited handled');
@@ -34,7 +34,7 @@ describe('websocket transport: hub answers', () => {
     const probe = await startFakeHub();
     const port = probe.port;
     await probe.close();
-    const t = await connected({ url: `ws://127.0.0.1:${port}/ws` });
+    const t = await connected({ replay: 'all', url: `ws://127.0.0.1:${port}/ws` });
     for (let ts = 1; ts <= 5; ts++) t.transport.send(report(ts));
     // The hub's limiter refuses reports 2 and 3 of the burst (each answered rate_limited) and accepts the rest.
     const accepted: number[] = [];
@@ -88,7 +88,7 @@ describe('websocket transport: hub answers', () => {
     const fake = await fakeHub({
       onFrame: (frame, conn) => void (frame.timestamp === 1000 && conn.send({ type: 'rate_limited', retry_after_ms: 150 })),
     });
-    const t = await connected({ url: fake.url });
+    const t = await connected({ replay: 'all', url: fake.url });
     t.transport.send(report(1000));
     await waitFor(() => t.entries().some((e) => /rate limited/.test(e.msg)), 2000, 'rate_limited handled');
     t.transport.send(report(2000));
@@ -159,7 +159,8 @@ describe('websocket transport: hub answers', () => {
     await waitFor(() => fake.reports().length === 1, 2000, 'report after garbage');
     expect(fake.conns).toHaveLength(1);
     const at = (level: number, re: RegExp) => t.entries().filter((e) => e.level === level && re.test(e.msg));
-    expect(at(20, /Ignored a hub frame/)).toHaveLength(8);
+    expect(at(20, /Ignored a hub frame/)).toHaveLength(7);
+    expect(at(40, /Hub assigned task "\(no task_id\)"/)).toHaveLength(1);
     expect(at(20, /rate limit warning/)).toHaveLength(1);
     expect(at(40, /protocol error: not_identified/)).toHaveLength(1);
     expect(at(40, /Hub reported an error/)).toHaveLength(1);

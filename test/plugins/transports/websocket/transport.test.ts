@@ -21,7 +21,7 @@ describe('websocket transport: handshake and delivery', () => {
         },
       }),
     ) as FakeHub;
-    const t = await build({ url: fake.url }, { identify: async () => ({ ollama_url: 'http://127.0.0.1:11434', status: null }) });
+    const t = await build({ replay: 'all', url: fake.url }, { identify: async () => ({ ollama_url: 'http://127.0.0.1:11434', status: null }) });
     onCleanup(() => t.transport.dispose?.());
     expect(t.transport.start!()).toBeUndefined();
     expect(t.status().state).toBe('connecting');
@@ -65,7 +65,7 @@ describe('websocket transport: handshake and delivery', () => {
     const probe = await startFakeHub();
     const port = probe.port;
     await probe.close();
-    const t = await connected({ url: `ws://127.0.0.1:${port}/ws` });
+    const t = await connected({ replay: 'all', url: `ws://127.0.0.1:${port}/ws` });
     for (let ts = 1; ts <= 4; ts++) t.transport.send(report(ts * 1000));
     const at: number[] = [];
     const fake = hub(await startFakeHub({ port, onFrame: (f) => void (f.type === 'resource_report' && at.push(Date.now())) })) as FakeHub;
@@ -89,7 +89,7 @@ describe('websocket transport: handshake and delivery', () => {
 
   it('reconnects when the hub restarts on the same port and delivers what was buffered meanwhile', async () => {
     const first = await startDevHub({ port: 0, print: () => undefined });
-    const t = await connected({ url: first.url });
+    const t = await connected({ replay: 'all', url: first.url, stable_after_ms: 0 });
     await waitFor(() => t.status().identified === true, 2000, 'identified');
     await first.close();
     await waitFor(() => t.status().identified === false, 2000, 'disconnect');
@@ -107,7 +107,7 @@ describe('websocket transport: handshake and delivery', () => {
     const probe = await startFakeHub();
     const port = probe.port;
     await probe.close();
-    const t = await connected({ url: `ws://127.0.0.1:${port}/ws`, buffer_max_reports: 3 });
+    const t = await connected({ replay: 'all', url: `ws://127.0.0.1:${port}/ws`, buffer_max_reports: 3 });
     for (let ts = 1; ts <= 5; ts++) t.transport.send(report(ts * 1000));
     expect(t.status()).toMatchObject({ buffered: 3, dropped: 2, identified: false });
     const fake = hub(await startFakeHub({ port })) as FakeHub;
@@ -121,7 +121,7 @@ describe('websocket transport: handshake and delivery', () => {
 
   it('never lets timestamps go backwards: an older report is dropped and counted', async () => {
     const fake = hub(await startFakeHub()) as FakeHub;
-    const t = await connected({ url: fake.url });
+    const t = await connected({ replay: 'all', url: fake.url });
     for (const ts of [1000, 3000, 2000, 2500, 3000, 4000]) t.transport.send(report(ts));
     await waitFor(() => fake.reports().length === 4, 2000, 'reports');
     expect(fake.reports().map((f) => f.timestamp)).toEqual([1000, 3000, 3000, 4000]);

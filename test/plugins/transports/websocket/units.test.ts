@@ -51,7 +51,9 @@ describe('ReportBuffer', () => {
 describe('parseHubMessage', () => {
   const text = (v: unknown) => parseHubMessage(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), false, (s) => s);
   it('narrows the frames a collector acts on and ignores the rest', () => {
-    expect(text({ type: 'identified', agent_id: 'a' })).toEqual({ kind: 'identified' });
+    expect(text({ type: 'identified', agent_id: 'a' })).toEqual({ kind: 'identified', agentId: 'a' });
+    expect(text({ type: 'identified' })).toEqual({ kind: 'identified', agentId: undefined });
+    expect(text({ type: 'task_assign', task_id: 't-9' })).toEqual({ kind: 'task_assign', taskId: 't-9' });
     expect(text({ type: 'pong', timestamp: 1 })).toEqual({ kind: 'pong' });
     expect(text({ type: 'rate_limited', retry_after_ms: 250, tier: 'normal' })).toEqual({ kind: 'rate_limited', retryAfterMs: 250, tier: 'normal' });
     expect(text({ type: 'rate_limited', retry_after_ms: '250' })).toEqual({ kind: 'rate_limited', retryAfterMs: undefined, tier: '' });
@@ -60,7 +62,8 @@ describe('parseHubMessage', () => {
     expect(text({ type: 'error', error: 'invalid_json' })).toEqual({ kind: 'protocol_error', error: 'invalid_json' });
     expect(text({ type: 'error', error: 'validation_failed', message_type: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd', value: 'x' }, 7] }))
       .toEqual({ kind: 'validation_failed', messageType: 'identify', errors: [{ field: 'token', error: 'too_long', detail: 'd' }] });
-    expect(text('{"type":"task_assign"}')).toEqual({ kind: 'ignored', reason: 'type "task_assign"' });
+    expect(text('{"type":"task_assign"}')).toEqual({ kind: 'task_assign', taskId: '(no task_id)' });
+    expect(text('{"type":"presence"}')).toEqual({ kind: 'ignored', reason: 'type "presence"' });
     expect(text('garbage')).toEqual({ kind: 'ignored', reason: 'not JSON' });
     expect(parseHubMessage(Buffer.from([1, 2]), true, (s) => s)).toEqual({ kind: 'ignored', reason: 'binary frame' });
   });
@@ -205,6 +208,10 @@ describe('websocket options', () => {
       buffer_max_reports: 120,
       handshake_timeout_ms: 10_000,
       max_payload_bytes: 1024 * 1024,
+      replay: 'latest',
+      max_report_age_ms: 60_000,
+      stable_after_ms: 30_000,
+      rate_limits: { normal: { capacity: 60, refill_ms: 1000 }, heavy: { capacity: 10, refill_ms: 6000 }, light: { capacity: 120, refill_ms: 500 } },
     });
   });
 
@@ -216,6 +223,10 @@ describe('websocket options', () => {
     [{ url: 'ws://hub/ws', ping_interval_ms: 60_000 }, /at most 50000/],
     [{ url: 'ws://hub/ws', reconnect_initial_ms: 5000, reconnect_max_ms: 1000 }, /at least reconnect_initial_ms/],
     [{ url: 'ws://hub/ws', tokn: 'x' }, /./],
+    [{ url: 'ws://hub/ws', replay: 'some' }, /latest|all/],
+    [{ url: 'ws://hub/ws', rate_limits: { normal: { capacity: 0 } } }, /at least 1/],
+    [{ url: 'ws://hub/ws', rate_limits: { heavy: { burst: 3 } } }, /burst/],
+    [{ url: 'ws://hub/ws', max_report_age_ms: 10 }, /at least 1000/],
   ])('rejects %j', async (raw, message) => {
     await expect(parseOptions(raw)).rejects.toThrow(message);
   });
