@@ -78,10 +78,9 @@ describe('readConfigFile: bounded', () => {
     await expect(readConfigFile(fileWith(`${exact} `))).rejects.toThrow(/is 1048577 bytes; a config is at most 1 MiB/);
   });
 
-  it('sidecar validate --config /dev/zero: one line, exit 2, well within a second', async () => {
-    const started = performance.now();
+  // The time bound is the in-process test's above: a CLI's wall time here is mostly Node's start-up on a busy machine.
+  it('sidecar validate --config /dev/zero: one line, exit 2', async () => {
     const result = await runCli(['validate', '--config', '/dev/zero'], { env: cliEnv() });
-    expect(performance.now() - started).toBeLessThan(5000); // Node's own start-up included, on a shared machine
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('/dev/zero: is a character device, not a regular file; a config must be a regular file');
   });
