@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CLI, cliEnv, finished, startCli, waitForLines } from '../helpers/cli.js';
 
@@ -61,12 +62,19 @@ describe('stop through the IPC message "shutdown" (pm2 shutdown_with_message)', 
     expect((await done).code).toBe(0);
   });
 
-  it('ignores other messages, and the channel does not keep a one-off command alive', async () => {
-    const child = forkCli(['collect', '--config', configFile()]);
+  it('listening for it does not keep a process alive, and other messages are ignored', async () => {
+    const script = path.join(dir, 'listens.mjs');
+    const module = pathToFileURL(path.join(path.dirname(CLI), 'cli', 'stop-requests.js')).href;
+    writeFileSync(script, `import { onStopRequest } from ${JSON.stringify(module)};
+      onStopRequest((source) => { console.log('stop', source); process.exit(3); });
+      process.on('message', (m) => console.log('message', m));
+      setTimeout(() => console.log('done'), 300);`);
+    const child = fork(script, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    forked.add(child);
     child.send('reload');
     const { code, stdout } = await finished(child, 10_000);
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ agent_id: 'stop-test' });
+    expect(stdout.trim().split('\n')).toEqual(['message reload', 'done']);
+    expect(code).toBe(0); // it ended by itself, with its parent still connected
   });
 });
 
