@@ -44,7 +44,7 @@ export function parsePort(value: string): number {
 function statusFileOption(): Option {
   return new Option(
     '--status-file <file>',
-    'status file the daemon keeps (default: $SIDECAR_STATUS_FILE, else <tmpdir>/sidecar-<agent id>.status.json)',
+    'status file the daemon keeps (default: $SIDECAR_STATUS_FILE, else sidecar-<agent id>.status.json in %ProgramData%\\sidecar on Windows, /tmp on macOS, the temp directory elsewhere)',
   );
 }
 

@@ -1,16 +1,51 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RuntimeStatus } from '../core/contracts/plugin.js';
 
+/** StatusFileHost is what the default location depends on, injectable so each OS's choice is tested anywhere. */
+export interface StatusFileHost {
+  readonly platform: NodeJS.Platform;
+  readonly env: NodeJS.ProcessEnv;
+  readonly tmpdir: () => string;
+}
+
+/** StatusFileLocation is where the status file goes, and where it goes when that directory cannot be made. */
+export interface StatusFileLocation {
+  readonly file: string;
+  /** fallback is the per-user temp directory's file; absent when `file` was named outright or is already there. */
+  readonly fallback?: string;
+}
+
+const thisHost: StatusFileHost = { platform: process.platform, env: process.env, tmpdir };
+
+/**
+ * sharedStatusDir is the directory that a service and the user who runs `sidecar status` both see, per OS.
+ * Windows: %ProgramData%\sidecar, since a service account's %TEMP% (C:\Windows\ServiceProfiles\...) is not the
+ * user's. macOS: /tmp, since $TMPDIR is a per-user /var/folders/... directory that a launchd job may not share.
+ * Elsewhere (Linux): the temp directory as before; the systemd unit and the image name their own file.
+ */
+export function sharedStatusDir(host: StatusFileHost = thisHost): string {
+  if (host.platform === 'win32') {
+    return path.win32.join(host.env.ProgramData || host.env.ALLUSERSPROFILE || 'C:\\ProgramData', 'sidecar');
+  }
+  if (host.platform === 'darwin') return '/tmp';
+  return host.tmpdir();
+}
+
 /**
  * statusFileFor is where `run` writes its status and `status` reads it: --status-file, else
- * $SIDECAR_STATUS_FILE, else one file per agent id in the temp directory (so two daemons never share one).
+ * $SIDECAR_STATUS_FILE, else one file per agent id (so two daemons never share one) in sharedStatusDir, with
+ * the temp directory as the fallback where that directory cannot be made.
  */
-export function statusFileFor(agentId: string, flag?: string): string {
-  if (flag) return flag;
-  if (process.env.SIDECAR_STATUS_FILE) return process.env.SIDECAR_STATUS_FILE;
-  return path.join(tmpdir(), `sidecar-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}.status.json`);
+export function statusFileFor(agentId: string, flag?: string, host: StatusFileHost = thisHost): StatusFileLocation {
+  if (flag) return { file: flag };
+  if (host.env.SIDECAR_STATUS_FILE) return { file: host.env.SIDECAR_STATUS_FILE };
+  const join = host.platform === 'win32' ? path.win32.join : path.posix.join;
+  const name = `sidecar-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}.status.json`;
+  const file = join(sharedStatusDir(host), name);
+  const fallback = join(host.tmpdir(), name);
+  return fallback === file ? { file } : { file, fallback };
 }
 
 /** StatusDocument is what the status file holds. */
@@ -30,22 +65,33 @@ export const STATUS_WRITE_EVERY_MS = 5000;
  * StatusFileWriter keeps the daemon's status in a JSON file, replaced atomically (write, then rename), so a
  * health check never reads half a file. Writes are spaced at least STATUS_WRITE_EVERY_MS apart (a report every
  * 100 ms must not mean ten file replacements a second), never overlap, and never hold up the daemon; a failed
- * write is reported to `onError` once until one succeeds.
+ * write is reported to `onError` once until one succeeds. If the first write fails in the default directory
+ * (a %ProgramData% the account may not write), it moves to the location's fallback and says so in one line.
  */
 export class StatusFileWriter {
   private readonly startedAt = Date.now();
   private writing: Promise<void> = Promise.resolve();
   private lastWrite = 0;
   private pending: NodeJS.Timeout | undefined;
+  private current: string;
+  private fallback: string | undefined;
   private madeDir = false;
   private wroteAReport = false;
   private failing = false;
 
   constructor(
-    readonly file: string,
+    location: StatusFileLocation,
     private readonly snapshot: () => { runtime: RuntimeStatus; intervalMs: number },
     private readonly onError: (reason: string) => void,
-  ) {}
+  ) {
+    this.current = location.file;
+    this.fallback = location.fallback;
+  }
+
+  /** file is where the status is written now: the location's file, or its fallback once that was needed. */
+  get file(): string {
+    return this.current;
+  }
 
   /**
    * update asks for a write of the current status after a report: now for the first report or if the last
@@ -78,19 +124,35 @@ export class StatusFileWriter {
   private async writeNow(state: StatusDocument['state']): Promise<void> {
     const { runtime, intervalMs } = this.snapshot();
     const doc: StatusDocument = { state, pid: process.pid, started_at: this.startedAt, updated_at: Date.now(), interval_ms: intervalMs, runtime };
-    const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      // Only the file's own directory, not recursively: Node 20's recursive mkdir spins forever under /proc.
-      if (!this.madeDir) await mkdir(path.dirname(this.file)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      this.madeDir = true;
-      await writeFile(temp, `${JSON.stringify(doc)}\n`, { mode: 0o644 });
-      await rename(temp, this.file);
+      await this.replace(`${JSON.stringify(doc)}\n`);
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.onError(`Cannot write the status file ${this.file}: ${(err as Error).message}`);
+      const fallback = this.fallback;
+      this.fallback = undefined; // only the first write may move: later, a failure is a failure, not a new place
+      if (fallback) {
+        this.onError(`Cannot write the status file ${this.current} (${(err as Error).message}); using ${fallback} instead`);
+        this.current = fallback;
+        this.madeDir = false;
+        return this.writeNow(state);
+      }
+      if (!this.failing) this.onError(`Cannot write the status file ${this.current}: ${(err as Error).message}`);
       this.failing = true;
     }
+  }
+
+  private async replace(text: string): Promise<void> {
+    const file = this.current;
+    const temp = `${file}.${process.pid}.tmp`;
+    // Only the file's own directory, not recursively: Node 20's recursive mkdir spins forever under /proc.
+    if (!this.madeDir) await mkdir(path.dirname(file)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    this.madeDir = true;
+    // The default directory may be a shared /tmp: 'wx' refuses to follow a link planted at the temp name.
+    await rm(temp, { force: true });
+    await writeFile(temp, text, { mode: 0o644, flag: 'wx' });
+    await rename(temp, file);
+    this.fallback = undefined; // once a write succeeded here, this is where `status` will look for it
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../../core/config/load-config.js';
 import { configPath } from '../setup.js';
-import { statusFileFor, type StatusDocument } from '../status-file.js';
+import { statusFileFor, type StatusDocument, type StatusFileLocation } from '../status-file.js';
 
 /** StatusOptions are `sidecar status`'s flags. */
 export interface StatusOptions {
@@ -72,11 +72,24 @@ function parseStatusDocument(text: string): StatusDocument {
   return doc as StatusDocument;
 }
 
-/** locateStatusFile finds the file `run` writes: named outright, or the one of the configured agent id. */
-async function locateStatusFile(opts: StatusOptions): Promise<string> {
+/**
+ * locateStatusFile finds the file `run` writes: named outright, or the one of the configured agent id, in the
+ * shared directory or, where `run` could not write there, in its fallback.
+ */
+async function locateStatusFile(opts: StatusOptions): Promise<StatusFileLocation> {
   if (opts.statusFile || process.env.SIDECAR_STATUS_FILE) return statusFileFor('', opts.statusFile);
   const config = await loadConfig(configPath(opts.config));
   return statusFileFor(config.agent.id);
+}
+
+/** readStatusFile reads the location's file, else its fallback where the file is missing. */
+export async function readStatusFile(location: StatusFileLocation): Promise<{ file: string; text: string }> {
+  try {
+    return { file: location.file, text: await readFile(location.file, 'utf8') };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !location.fallback) throw err;
+    return { file: location.fallback, text: await readFile(location.fallback, 'utf8') };
+  }
 }
 
 /**
@@ -84,9 +97,9 @@ async function locateStatusFile(opts: StatusOptions): Promise<string> {
  * not (no file, stale, stopped, not identified, or a config it cannot read), for a container HEALTHCHECK.
  */
 export async function statusCommand(opts: StatusOptions): Promise<void> {
-  let file: string;
+  let location: StatusFileLocation;
   try {
-    file = await locateStatusFile(opts);
+    location = await locateStatusFile(opts);
   } catch (err) {
     // A health check answers 0 or 1 only (Docker reserves 2): a config it cannot read is "unhealthy".
     process.stdout.write(`unhealthy: cannot find the status file: ${(err as Error).message.split('\n').join('; ')}\n`);
@@ -94,11 +107,17 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
     return;
   }
   let doc: StatusDocument;
+  let file = location.file;
   try {
-    doc = parseStatusDocument(await readFile(file, 'utf8'));
+    const read = await readStatusFile(location);
+    file = read.file;
+    doc = parseStatusDocument(read.text);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no status file' : `unreadable status file (${(err as Error).message})`;
-    process.stdout.write(`unhealthy: ${reason} at ${file} (is "sidecar run" running with the same --status-file?)\n`);
+    const { code, path: failed } = err as NodeJS.ErrnoException;
+    const missing = code === 'ENOENT';
+    const reason = missing ? 'no status file' : `unreadable status file (${(err as Error).message})`;
+    const where = missing && location.fallback ? `${location.file} or ${location.fallback}` : (failed ?? file);
+    process.stdout.write(`unhealthy: ${reason} at ${where} (is "sidecar run" running with the same --status-file?)\n`);
     process.exitCode = 1;
     return;
   }

@@ -13,6 +13,17 @@ function isHubUrl(value: string): boolean {
   return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname !== '' && url.hash === '';
 }
 
+/** isProxyUrl accepts "" (no proxy) and absolute http:// or https:// URLs with a host: CONNECT proxies only. */
+function isProxyUrl(value: string): boolean {
+  if (value === '') return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const ms = (min: number, max: number, fallback: number, text: string) => v.optional(v.pipe(int(min, max), v.description(text)), fallback);
 
 /** options are the websocket transport's own options; the cross-field rule is added below. */
@@ -31,6 +42,20 @@ const options = strictObject({
   handshake_timeout_ms: ms(10, 600_000, 10_000, 'Deadline for the WebSocket upgrade, and again for `identified`.'),
   ca_file: v.optional(
     v.pipe(nonEmptyString(), v.description('PEM CA bundle for wss://; relative to the plugins.json directory.')),
+  ),
+  cert_file: v.optional(
+    v.pipe(nonEmptyString(), v.description('PEM client certificate for hubs that require one (with key_file); relative to the plugins.json directory.')),
+  ),
+  key_file: v.optional(v.pipe(nonEmptyString(), v.description('PEM private key of cert_file; relative to the plugins.json directory.'))),
+  key_passphrase: v.optional(
+    v.pipe(v.string(), v.description('Passphrase of an encrypted key_file; a secret: write "${VAR}" to take it from the environment.')),
+  ),
+  proxy: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(isProxyUrl, 'must be "" (no proxy) or an http:// or https:// proxy URL, e.g. "http://proxy:3128"'),
+      v.description('HTTP CONNECT proxy for the hub connection; "" for none. Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.'),
+    ),
   ),
   max_payload_bytes: v.optional(
     v.pipe(
@@ -52,6 +77,14 @@ export const websocketOptionsSchema = withFriendlyIssues(
       'reconnect_max_ms',
       (o) => o.reconnect_max_ms >= o.reconnect_initial_ms,
       'must be at least reconnect_initial_ms',
+    ),
+    // A client certificate is useless without its key and the other way round; Node would fail only at connect.
+    crossCheck<v.InferOutput<typeof options>>('key_file', (o) => o.key_file !== undefined || o.cert_file === undefined, 'is required with cert_file'),
+    crossCheck<v.InferOutput<typeof options>>('cert_file', (o) => o.cert_file !== undefined || o.key_file === undefined, 'is required with key_file'),
+    crossCheck<v.InferOutput<typeof options>>(
+      'key_passphrase',
+      (o) => o.key_passphrase === undefined || o.key_file !== undefined,
+      'is set but key_file is not; the passphrase unlocks key_file',
     ),
   ),
 );

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { Logger } from '../../../core/contracts/logger.js';
 import type { WebsocketOptions } from './config.js';
 import { parseHubMessage, type HubMessage } from './hub-messages.js';
+import type { HubSocket } from './hub-socket.js';
 import { Receipts } from './receipts.js';
 
 /** HubConnectionHooks are how one connection tells the transport what happened. */
@@ -23,7 +24,8 @@ export interface HubConnectionHooks {
 export interface HubConnectionSetup {
   readonly url: string;
   readonly options: WebsocketOptions;
-  readonly ca: Buffer | undefined;
+  /** socket: TLS files and proxy for the WebSocket, and plain words for its errors. */
+  readonly socket: HubSocket;
   readonly agentId: string;
   readonly logger: Logger;
   readonly redact: (value: string) => string;
@@ -77,14 +79,13 @@ export class HubConnection {
     private readonly hooks: HubConnectionHooks,
   ) {
     const { handshake_timeout_ms: handshakeTimeout, max_payload_bytes: maxPayload } = setup.options;
-    const tls = setup.ca ? { ca: setup.ca } : {};
     this.#receipts = new Receipts(setup.options.pong_timeout_ms, () => {
       setup.logger.warn(`No pong within ${setup.options.pong_timeout_ms} ms; reconnecting`);
       this.terminate();
     });
-    this.#ws = new WebSocket(setup.url, { handshakeTimeout, maxPayload, followRedirects: false, ...tls });
+    this.#ws = new WebSocket(setup.url, { handshakeTimeout, maxPayload, followRedirects: false, ...setup.socket.options });
     this.#closed = new Promise((resolve) => this.#ws.once('close', () => resolve()));
-    this.#ws.on('error', (err) => (this.#lastError = setup.redact(err.message.split('\n')[0] || err.name)));
+    this.#ws.on('error', (err) => (this.#lastError = setup.redact(setup.socket.describe(err))));
     this.#ws.on('open', () => void this.#onOpen().catch(() => this.terminate()));
     this.#ws.on('message', (data, isBinary) => this.#onMessage(parseHubMessage(data, isBinary, setup.redact)));
     this.#ws.on('close', (code, reason) => this.#onClose(code, setup.redact(reason.toString('utf8'))));

@@ -3,6 +3,7 @@ import { describeError } from '../../../core/errors.js';
 import { createBackoff, cooldownMs, type Backoff } from './backoff.js';
 import type { WebsocketOptions } from './config.js';
 import { HubConnection } from './hub-connection.js';
+import type { HubSocket } from './hub-socket.js';
 import { identifyFrame } from './identify.js';
 
 /** LinkState is where the link is in its life cycle ('stopped' also before start). */
@@ -10,7 +11,7 @@ export type LinkState = 'connecting' | 'identifying' | 'identified' | 'backoff' 
 
 /** HubLinkSetup is what the link needs beyond the plugin context. */
 export interface HubLinkSetup {
-  readonly ca: Buffer | undefined;
+  readonly socket: HubSocket;
   readonly random: (() => number) | undefined;
   /** redact masks secrets; safeUrl is the URL as it may appear in logs. */
   readonly redact: (value: string) => string;
@@ -70,7 +71,7 @@ export class HubLink {
     const { options, agent, logger } = ctx;
     try {
       this.#conn = new HubConnection(
-        { url: options.url, options, ca: setup.ca, agentId: agent.id, logger, redact: setup.redact, isHeld: setup.isHeld,
+        { url: options.url, options, socket: setup.socket, agentId: agent.id, logger, redact: setup.redact, isHeld: setup.isHeld,
           keepaliveMs: setup.keepaliveMs,
           identifyFrame: (signal) => identifyFrame(ctx, signal, setup.redact) },
         {

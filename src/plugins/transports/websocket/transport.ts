@@ -5,14 +5,16 @@ import type { WebsocketOptions } from './config.js';
 import { Hold } from './hold.js';
 import { KEEPALIVE_MS } from './hub-connection.js';
 import { HubLink } from './hub-link.js';
+import { plainSocket, type HubSocket } from './hub-socket.js';
 import { Outbox } from './outbox.js';
 import { createRedactor, safeUrl } from './redact.js';
 
 export type { LinkState as ConnectionState } from './hub-link.js';
 
-/** WebsocketDeps are the transport's seams: the CA bundle read at create time, randomness and the clock. */
+/** WebsocketDeps are the transport's seams: TLS files and proxy prepared at create time, randomness and the clock. */
 export interface WebsocketDeps {
-  readonly ca?: Buffer | undefined;
+  /** socket: how connections are opened (TLS, proxy) and their errors worded. Default: plain, no proxy. */
+  readonly socket?: HubSocket;
   readonly random?: () => number;
   readonly now?: () => number;
   /** keepaliveMs: the longest an identified connection stays silent, hold or not. Default KEEPALIVE_MS (50 s). */
@@ -55,7 +57,7 @@ export class WebsocketTransport implements Transport {
     this.#now = deps.now ?? (() => Date.now());
     this.#safeUrl = redact(safeUrl(options.url));
     this.#link = new HubLink(ctx, {
-      ca: deps.ca,
+      socket: deps.socket ?? plainSocket(options.url),
       random: deps.random,
       redact,
       safeUrl: this.#safeUrl,
