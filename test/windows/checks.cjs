@@ -208,15 +208,23 @@ async function main() {
       expect(closed && JSON.parse(closed).code === 1000, `hub saw ${closed ?? 'no close'}`);
       expect(/"msg":"Stopped"/.test(dev.err()), 'the daemon did not log "Stopped"');
     }),
-    check('run --watch-config reloads an edited config', async () => {
-      const file = writeConfig(path.join(work, 'watched.json'), [], { id: 'before-edit' });
+    check('run --watch-config reloads an edited config; status finds it through the default status file', async () => {
+      const file = writeConfig(path.join(work, 'sub', 'watched.json'), [], { id: 'wine-watch' });
       const run = cli(['run', '--config', file, '--watch-config'], { ipc: true });
-      await until(() => run.out().includes('"before-edit"'), 'a report before the edit');
-      writeConfig(`${file}.tmp`, [], { id: 'after-edit' });
-      fs.renameSync(`${file}.tmp`, file);
-      await until(() => run.out().includes('"after-edit"'), 'a report after the edit', 30_000).finally(() => run.child.send('shutdown'));
-      const code = await run.exited;
-      expect(code === 0, `exit ${code}`);
+      try {
+        await until(() => run.out().includes('"wine-watch"'), 'a report before the edit');
+        writeConfig(`${file}.tmp`, ['.\\plugins\\du.js'], { id: 'wine-watch' });
+        fs.renameSync(`${file}.tmp`, file);
+        await until(() => run.out().includes('"du_bytes":42'), 'a report from the edited file', 30_000);
+        const status = cli(['status', '--config', file]);
+        const code = await status.exited;
+        expect(code === 0, `status --config exit ${code}: ${firstLine(status.out() || status.err())}`);
+        return firstLine(status.out());
+      } finally {
+        run.child.send('shutdown');
+        const code = await run.exited;
+        expect(code === 0, `exit ${code}`);
+      }
     }),
   ]);
 
