@@ -80,11 +80,12 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .action(pluginsCommand);
   program
     .command('run')
-    .description('run the daemon: report on the schedule through the configured transports until SIGTERM/SIGINT')
+    .description('run the daemon: report on the schedule through the configured transports until stopped (SIGTERM, SIGINT, IPC "shutdown")')
     .addOption(configOption())
     .addOption(new Option('--interval <ms>', 'override agent.interval_ms (100 to 86400000)').argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms (0 to 86400000)').argParser(parseDelay))
     .addOption(statusFileOption())
+    .option('--watch-config', 'reload when the config file changes (works on every OS; SIGHUP reloads on Linux and macOS)')
     .action(runCommand);
   program
     .command('status')

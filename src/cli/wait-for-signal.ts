@@ -1,12 +1,11 @@
-/** waitForStopSignal resolves with the first SIGINT or SIGTERM the process receives. */
-export function waitForStopSignal(): Promise<NodeJS.Signals> {
+import { onStopRequest, type StopSource } from './stop-requests.js';
+
+/** waitForStopSignal resolves with the first stop request the process receives (see onStopRequest). */
+export function waitForStopSignal(): Promise<StopSource> {
   return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stopListening = onStopRequest((source) => {
+      stopListening();
+      resolve(source);
+    });
   });
 }

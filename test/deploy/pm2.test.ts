@@ -40,8 +40,7 @@ describe('deploy/ecosystem.config.cjs (pm2)', () => {
     const dir = await scratch();
     const config = path.join(dir, 'plugins.json');
     const env = { ...(app.env as NodeJS.ProcessEnv), SIDECAR_CONFIG: config };
-    // SIGINT is pm2's stop without shutdown_with_message. With it, pm2 sends { message: 'shutdown' } instead,
-    // which `sidecar run` answers once the Windows stop work is in (issue 12, item 1): switch to it then.
-    await runsAndStops({ argv: [process.execPath, app.script as string, ...(app.args as string[])], cwd: app.cwd as string, env, config, ipc: true }, 'SIGINT', app.kill_timeout as number);
+    // With shutdown_with_message pm2's stop is the IPC message 'shutdown' (its God.killProcess: proc.send('shutdown')).
+    await runsAndStops({ argv: [process.execPath, app.script as string, ...(app.args as string[])], cwd: app.cwd as string, env, config, ipc: true }, { message: 'shutdown' }, app.kill_timeout as number);
   }, 60_000);
 });

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/load-config.js';
 import { SecretScrubber } from '../../core/logger.js';
 import { configPath, createCliLogger } from '../setup.js';
-import { waitForStopSignal } from '../wait-for-signal.js';
+import { onStopRequest, reloadSignals, SHUTDOWN_MESSAGE } from '../stop-requests.js';
 import { listenDevHub } from './hub.js';
 
 /** DevOptions are `sidecar dev`'s flags (what `npm start` runs). */
@@ -16,11 +16,17 @@ export interface DevOptions {
 
 const CLI = fileURLToPath(new URL('../../cli.js', import.meta.url));
 
+/** WINDOWS_FORWARD_DELAY_MS is how long dev lets a daemon that shares its console stop on the same Ctrl-C first. */
+const WINDOWS_FORWARD_DELAY_MS = 500;
+
 /**
  * devCommand runs a development hub on a free loopback port and `sidecar run` pointed at it (through
  * $HUB_URL and $SIDECAR_TOKEN, which the shipped plugins.json reads), with short intervals. The daemon is a
- * real child process in its own process group, so Ctrl-C reaches it once, through us; it also stops by
- * itself if we die (its IPC channel closes).
+ * real child process with an IPC channel; a stop request (Ctrl-C, SIGTERM, the IPC message 'shutdown') reaches
+ * it as the message 'shutdown', which works on every OS (on Windows a signal sent to a child kills it outright).
+ * On POSIX the child has its own process group, so Ctrl-C reaches it once, through us. On Windows it shares our
+ * console (a detached child would have none), so it sees the same Ctrl-C itself and the message follows only if
+ * it has not begun stopping by then. It also stops by itself if we die (its IPC channel closes).
  */
 export async function devCommand(opts: DevOptions): Promise<void> {
   const token = `dev-${randomBytes(12).toString('hex')}`;
@@ -33,18 +39,32 @@ export async function devCommand(opts: DevOptions): Promise<void> {
   await warnIfHubUnused(configPath(opts.config), env, hub.url, logger);
 
   const args = [CLI, 'run', '--config', configPath(opts.config), '--initial-delay', String(opts.initialDelay), '--interval', String(opts.interval)];
-  const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+  const windows = process.platform === 'win32';
+  const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: !windows });
   logger.info({ hub: hub.url, interval_ms: opts.interval }, 'Local hub started; the sidecar reports to it. Ctrl-C stops both');
   // SIGHUP reloads the daemon's plugins.json, as it does for `sidecar run` (Node's default would end us).
   const reload = () => daemon.kill('SIGHUP');
-  process.on('SIGHUP', reload);
+  for (const signal of reloadSignals()) process.on(signal, reload);
   const exited = new Promise<number>((resolve) => daemon.once('exit', (code) => resolve(code ?? 1)));
-  const outcome = await Promise.race([exited.then((code) => ({ code })), waitForStopSignal().then(() => undefined)]);
-  process.off('SIGHUP', reload);
-  if (outcome === undefined) daemon.kill('SIGTERM');
-  const code = outcome?.code ?? (await exited);
+  let requests = 0;
+  const stopListening = onStopRequest(() => {
+    if (++requests > 1) return void daemon.kill(); // a second Ctrl-C: no more waiting
+    if (windows) setTimeout(() => shutdown(daemon), WINDOWS_FORWARD_DELAY_MS).unref();
+    else shutdown(daemon);
+  });
+  const code = await exited;
+  stopListening();
+  for (const signal of reloadSignals()) process.off(signal, reload);
   await hub.close();
-  process.exitCode = code;
+  process.exitCode = requests > 1 ? 1 : code;
+}
+
+/** shutdown asks the daemon to stop cleanly, unless it is gone or its channel already closed. */
+function shutdown(daemon: ChildProcess): void {
+  if (daemon.exitCode !== null || !daemon.connected) return;
+  daemon.send(SHUTDOWN_MESSAGE, (err) => {
+    if (err) daemon.kill();
+  });
 }
 
 async function warnIfHubUnused(file: string, env: NodeJS.ProcessEnv, url: string, logger: ReturnType<typeof createCliLogger>) {

@@ -4,9 +4,12 @@ import type { SidecarConfig } from '../../core/config/sidecar-config.js';
 import { ConfigError, describeError } from '../../core/errors.js';
 import { Sidecar } from '../../core/sidecar.js';
 import { DaemonSignals, type DaemonHandlers } from '../daemon-signals.js';
+import { CoalescedReload } from '../coalesced-reload.js';
 import { guardProcess } from '../guard-process.js';
 import { configPath, registerSecrets, setup, type CliContext } from '../setup.js';
 import { StatusFileWriter, statusFileFor } from '../status-file.js';
+import { SHUTDOWN_MESSAGE, type StopSource } from '../stop-requests.js';
+import { watchConfig } from '../watch-config.js';
 
 /** SHUTDOWN_GRACE_MS is how long transports may flush on SIGTERM before they are closed. */
 export const SHUTDOWN_GRACE_MS = 1500;
@@ -19,6 +22,7 @@ export interface RunOptions {
   statusFile?: string;
   interval?: number;
   initialDelay?: number;
+  watchConfig?: boolean;
 }
 
 function withOverrides(config: SidecarConfig, opts: RunOptions): SidecarConfig {
@@ -37,8 +41,10 @@ function oneLine(err: unknown): string {
 }
 
 /**
- * runCommand is the daemon: the schedule runs until SIGTERM or SIGINT, which stop it cleanly (exit 0); a
- * second signal, or a stop that outlasts HARD_DEADLINE_MS, exits at once with 1. SIGHUP reloads the config.
+ * runCommand is the daemon: the schedule runs until a stop request (SIGTERM, SIGINT, the IPC message
+ * 'shutdown', and on Windows SIGBREAK and SIGHUP), which stops it cleanly (exit 0); a second signal, or a stop
+ * that outlasts HARD_DEADLINE_MS, exits at once with 1. SIGHUP (POSIX) and, with --watch-config, a change to
+ * the file reload the config, bursts coalesced (CoalescedReload).
  */
 export async function runCommand(opts: RunOptions): Promise<void> {
   const signals = new DaemonSignals();
@@ -72,20 +78,23 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     'Sidecar started',
   );
   guardProcess(logger);
+  if (opts.watchConfig) watchConfig(configPath(opts.config), () => signals.requestReload(), logger);
   await new Promise<void>((resolve) => signals.attach(daemonHandlers(sidecar, ctx, opts, statusFile, resolve)));
 }
 
 function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, statusFile: StatusFileWriter, done: () => void): DaemonHandlers {
   const { logger } = ctx;
   let stopping = false;
-  let reloading: Promise<void> = Promise.resolve();
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (source: StopSource) => {
     if (stopping) {
-      logger.warn({ signal }, 'Second signal: exiting without waiting');
+      // pm2 or `sidecar dev` may repeat the message, or send it while a Ctrl-C on the same console is handled.
+      if (source === SHUTDOWN_MESSAGE) return;
+      logger.warn({ signal: source }, 'Second signal: exiting without waiting');
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'Stopping');
+    reloads.close();
+    logger.info({ signal: source }, 'Stopping');
     // Not unref'd: this timer is what keeps the process alive to exit 1, whatever a plugin's stop does.
     setTimeout(() => {
       logger.error(`Stop did not finish within ${HARD_DEADLINE_MS} ms; exiting`);
@@ -101,22 +110,21 @@ function daemonHandlers(sidecar: Sidecar, ctx: CliContext, opts: RunOptions, sta
         process.exit(0);
       });
   };
-  const reload = () => {
-    reloading = reloading.then(async () => {
-      if (stopping) return;
-      logger.info('SIGHUP: reloading configuration');
-      try {
-        const fresh = withOverrides(await loadCheckedConfig(configPath(opts.config), ctx.builtins), opts);
-        registerSecrets(fresh, ctx.scrubber);
-        await sidecar.reload(fresh);
-        warnIfNoTransport(sidecar, logger);
-      } catch (err) {
-        logger.error({ reason: oneLine(err) }, 'Reload failed; the previous configuration keeps running');
-      }
-    });
-  };
+  const reloads = new CoalescedReload(async () => {
+    if (stopping) return;
+    logger.info('Reloading configuration');
+    try {
+      const fresh = withOverrides(await loadCheckedConfig(configPath(opts.config), ctx.builtins), opts);
+      registerSecrets(fresh, ctx.scrubber);
+      await sidecar.reload(fresh);
+      warnIfNoTransport(sidecar, logger);
+    } catch (err) {
+      logger.error({ reason: oneLine(err) }, 'Reload failed; the previous configuration keeps running');
+    }
+  });
+  const reload = () => reloads.request();
   // Started by `sidecar dev` with an IPC channel: stop when that parent goes away, however it died.
-  if (process.send) process.once('disconnect', () => stop('SIGTERM'));
+  if (process.send) process.once('disconnect', () => stop(SHUTDOWN_MESSAGE));
   return { stop, reload };
 }
 

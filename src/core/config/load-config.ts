@@ -1,39 +1,43 @@
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type * as v from 'valibot';
 import { ConfigError, ErrorCode, sortProblems, type Problem } from '../errors.js';
+import { decodeConfigText } from './decode-text.js';
 import { substituteEnv } from './env-substitution.js';
 import { describeSyntaxError } from './json-syntax.js';
 import { agentSchema, collectorEntrySchema, configFileSchema, transportEntrySchema, type ConfigFile } from './schema.js';
 import type { SidecarConfig } from './sidecar-config.js';
 import { issuesToProblems, objectKeysAt, validate } from './validation-messages.js';
+import { readBounded, ReadRefusal } from './read-bounded.js';
 
 /** MAX_CONFIG_BYTES bounds what is read: a config is a few kB; a huge file is a mistake. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** readConfigFile reads the file's text; a missing or unreadable file is a ConfigError naming it. */
+/**
+ * readConfigFile reads the file's text: a regular file of at most 1 MiB (refused before reading otherwise), in
+ * UTF-8 or UTF-16 (see decodeConfigText). Every failure is a one-line ConfigError naming the file.
+ */
 export async function readConfigFile(file: string): Promise<string> {
-  let buffer: Buffer;
+  let bytes: Buffer;
   try {
-    buffer = await readFile(file);
+    bytes = await readBounded(file, MAX_CONFIG_BYTES);
   } catch (err) {
+    if (err instanceof ReadRefusal) throw new ConfigError(file, [{ code: ErrorCode.CONFIG_UNREADABLE, path: '', message: err.message }]);
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'file not found (pass --config FILE or set SIDECAR_CONFIG)'
         : code === 'EISDIR' ? 'is a directory, expected a JSON file'
-          : code === 'EACCES' ? 'permission denied'
+          : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
             : `cannot read: ${code ?? String(err)}`;
     throw new ConfigError(file, [
       { code: code === 'ENOENT' ? ErrorCode.CONFIG_NOT_FOUND : ErrorCode.CONFIG_UNREADABLE, path: '', message: reason },
     ]);
   }
-  if (buffer.length > MAX_CONFIG_BYTES) {
-    throw new ConfigError(file, [
-      { code: ErrorCode.CONFIG_UNREADABLE, path: '', message: `is ${buffer.length} bytes; a config is at most 1 MiB` },
-    ]);
+  try {
+    return decodeConfigText(bytes);
+  } catch (err) {
+    throw new ConfigError(file, [{ code: ErrorCode.CONFIG_ENCODING, path: '', message: (err as Error).message }]);
   }
-  return buffer.toString('utf8');
 }
 
 /** parseConfigText parses, substitutes the environment and checks plugins.json's own shape (not plugin options). */

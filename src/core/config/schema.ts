@@ -3,7 +3,7 @@ import { crossCheck, int, jsonObject, nonEmptyString, strictObject } from './sch
 
 const described = <S extends v.GenericSchema>(schema: S, text: string) => v.pipe(schema, v.description(text));
 
-const plugin = described(nonEmptyString(), 'A built-in name, a path starting with ./, ../ or /, or an npm package name.');
+const plugin = described(nonEmptyString(), 'A built-in name, a path (starting with ./, ../, .\\ or ..\\, or absolute: /opt/x.js, C:\\plug\\x.js), or an npm package name.');
 const enabled = v.optional(described(v.boolean(), 'false keeps the entry in the file but does not run it.'), true);
 const pluginOptions = v.optional(described(jsonObject(), "The plugin's own options, checked by its schema."), {});
 

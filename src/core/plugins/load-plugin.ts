@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { PluginManifest } from '../contracts/plugin.js';
 import { describeError, ErrorCode, SidecarError } from '../errors.js';
 import { checkManifest } from './check-manifest.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
+import { isPathSpecifier, pluginFileUrl } from './plugin-path.js';
 import { resolvePackagePlugin, resolvePathPlugin } from './resolve-module.js';
 
+export { isPathSpecifier } from './plugin-path.js';
 export { nodeModulePaths, packageEntry, resolveExports, resolvePackagePlugin } from './resolve-module.js';
 
 /** PluginSource says where a plugin came from. */
@@ -29,10 +31,6 @@ export interface LoadOptions {
 export const SIDECAR_INSTALL_DIR = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 
 
-/** isPathSpecifier tells a module path (`./x.js`, `../x`, `/abs/x.mjs`) from a package or built-in name. */
-export function isPathSpecifier(spec: string): boolean {
-  return spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/');
-}
 
 /**
  * loadPlugin finds the plugin a `plugin` value names and checks its manifest: a built-in name first, then a
@@ -63,7 +61,7 @@ export const IMPORT_TIMEOUT_MS = 10_000;
 /** importPlugin imports a module file; a failure is one PLUGIN_IMPORT_FAILED line naming plugin, file and cause. */
 export async function importPlugin(spec: string, file: string, timeoutMs = IMPORT_TIMEOUT_MS): Promise<Record<string, unknown>> {
   try {
-    const loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+    const loading = import(pluginFileUrl(file)) as Promise<Record<string, unknown>>;
     return await withDeadline(() => loading, timeoutMs).catch((err: unknown) => {
       throw err instanceof DeadlineError ? new Error(`it did not finish loading within ${timeoutMs} ms (a top-level await that never settles?)`) : err;
     });

@@ -2,13 +2,17 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
 import { closest } from '../did-you-mean.js';
 import { describeError, ErrorCode, SidecarError } from '../errors.js';
+import { pluginPathTarget } from './plugin-path.js';
 
 // The conditions Node applies when it imports a module (module-sync: Node >= 22.10).
 const IMPORT_CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
 
-/** resolvePathPlugin finds the module file a `./`, `../` or `/` plugin value names, relative to the config's directory. */
+/**
+ * resolvePathPlugin finds the module file a path plugin value names (`./`, `../`, `.\`, `..\`, or absolute),
+ * relative to the config's directory.
+ */
 export function resolvePathPlugin(spec: string, configDir: string): string {
-  const target = resolve(configDir, spec);
+  const target = pluginPathTarget(spec, configDir);
   const file = isDirectory(target) ? packageEntry(target, '.', spec) : target;
   if (!isFile(file)) throw notFound(`plugin ${JSON.stringify(spec)}: no module at ${file} (paths are relative to the config file's directory ${configDir})`);
   return realpathSync(file);
@@ -44,7 +48,7 @@ function splitPackageSpec(spec: string): { name: string; subpath: string } {
   const count = spec.startsWith('@') ? 2 : 1;
   const name = parts.slice(0, count).join('/');
   const valid = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i.test(name) && parts.length >= count && !parts.includes('..');
-  if (!valid) throw notFound(`plugin ${JSON.stringify(spec)} is neither a built-in, a path (./, ../ or /) nor a valid package name`);
+  if (!valid) throw notFound(`plugin ${JSON.stringify(spec)} is neither a built-in, a path (./, ../, .\\, ..\\ or absolute, such as /opt/x.js or C:\\plug\\x.js) nor a valid package name`);
   const rest = parts.slice(count).join('/');
   return { name, subpath: rest ? `./${rest}` : '.' };
 }
