@@ -1,19 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { collectCommand } from './commands/collect.js';
-import { devCommand } from './commands/dev.js';
-import { hubCommand } from './commands/hub.js';
-import { pluginsCommand } from './commands/plugins.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { statusCommand } from './commands/status.js';
-import { validateCommand } from './commands/validate.js';
+import type { collectCommand } from './commands/collect.js';
+import type { devCommand } from './commands/dev.js';
+import type { hubCommand } from './commands/hub.js';
+import type { pluginsCommand } from './commands/plugins.js';
+import type { runCommand } from './commands/run.js';
+import type { schemaCommand } from './commands/schema.js';
+import type { statusCommand } from './commands/status.js';
+import type { validateCommand } from './commands/validate.js';
 import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
-import { DEFAULT_CONFIG } from './setup.js';
+import { DEFAULT_CONFIG } from './default-config.js';
+import { packageVersion } from '../core/package-root.js';
 
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+/**
+ * lazy defers loading a command's module until that command runs: `--version`, `--help` and a command that
+ * needs neither the daemon, the hub nor the logger do not pay for loading and evaluating pino, valibot,
+ * tsyringe or ws (in the bundle they are still in the file, but evaluated only when first imported).
+ */
+function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    await (await load())(...args);
+  };
 }
 
 /** parseMs reads a non-negative whole number of milliseconds from a flag. */
@@ -56,7 +62,7 @@ function configOption(): Option {
 export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => void> = []): Command {
   const program = new Command('sidecar')
     .description('Collects CPU, RAM and GPU memory of an LLM host and reports them to a hub.')
-    .version(readVersion(), '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run sidecar --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -66,18 +72,18 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .description('run every enabled collector once and print one report as JSON on stdout')
     .addOption(configOption())
     .option('--pretty', 'indent the JSON')
-    .action(collectCommand);
+    .action(lazy(async () => (await import('./commands/collect.js')).collectCommand as typeof collectCommand));
   program
     .command('validate')
     .description('check plugins.json and every enabled plugin and its options; exit 0 if valid, 2 if not')
     .addOption(configOption())
-    .action(validateCommand);
+    .action(lazy(async () => (await import('./commands/validate.js')).validateCommand as typeof validateCommand));
   program
     .command('plugins')
     .description('list known plugins: kind, source, enabled, the fields each provides, fields shared by several')
     .addOption(configOption())
     .option('--json', 'print JSON instead of a table')
-    .action(pluginsCommand);
+    .action(lazy(async () => (await import('./commands/plugins.js')).pluginsCommand as typeof pluginsCommand));
   program
     .command('run')
     .description('run the daemon: report on the schedule through the configured transports until SIGTERM/SIGINT')
@@ -85,7 +91,7 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--interval <ms>', 'override agent.interval_ms (100 to 86400000)').argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms (0 to 86400000)').argParser(parseDelay))
     .addOption(statusFileOption())
-    .action(runCommand);
+    .action(lazy(async () => (await import('./commands/run.js')).runCommand as typeof runCommand));
   program
     .command('status')
     .description('say whether the running daemon is healthy (exit 0) or not (exit 1), from its status file')
@@ -93,25 +99,25 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(statusFileOption())
     .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
     .option('--json', 'print the verdict and the whole status as JSON')
-    .action(statusCommand);
+    .action(lazy(async () => (await import('./commands/status.js')).statusCommand as typeof statusCommand));
   program
     .command('schema')
     .description('print the JSON Schema of plugins.json, generated from the validators (for editors)')
-    .action(schemaCommand);
+    .action(lazy(async () => (await import('./commands/schema.js')).schemaCommand as typeof schemaCommand));
   program
     .command('hub')
     .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')
     .addOption(new Option('-p, --port <n>', 'port to listen on').default(4000).argParser(parsePort))
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--token <token>', 'token every identify must carry (default: $SIDECAR_TOKEN; empty accepts any)'))
-    .action(hubCommand);
+    .action(lazy(async () => (await import('./commands/hub.js')).hubCommand as typeof hubCommand));
   program
     .command('dev')
     .description('run a local hub and the sidecar pointed at it, with short intervals (what `npm start` runs)')
     .addOption(configOption())
     .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
-    .action(devCommand);
+    .action(lazy(async () => (await import('./commands/dev.js')).devCommand as typeof devCommand));
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/load-config.js';
+import { cliEntryPath } from '../../core/package-root.js';
 import { SecretScrubber } from '../../core/logger.js';
 import { configPath, createCliLogger } from '../setup.js';
 import { waitForStopSignal } from '../wait-for-signal.js';
@@ -14,7 +14,7 @@ export interface DevOptions {
   initialDelay: number;
 }
 
-const CLI = fileURLToPath(new URL('../../cli.js', import.meta.url));
+const CLI = cliEntryPath();
 
 /**
  * devCommand runs a development hub on a free loopback port and `sidecar run` pointed at it (through

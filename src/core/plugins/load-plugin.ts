@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { PluginManifest } from '../contracts/plugin.js';
 import { describeError, ErrorCode, SidecarError } from '../errors.js';
 import { checkManifest } from './check-manifest.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { resolvePackagePlugin, resolvePathPlugin } from './resolve-module.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export { nodeModulePaths, packageEntry, resolveExports, resolvePackagePlugin } from './resolve-module.js';
 
@@ -25,8 +26,8 @@ export interface LoadOptions {
   readonly installDir?: string;
 }
 
-/** SIDECAR_INSTALL_DIR is the root of this package (the same from `src/` and `dist/`). */
-export const SIDECAR_INSTALL_DIR = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+/** SIDECAR_INSTALL_DIR is the root of this package (the same from `src/`, `dist/` and the bundled command). */
+export const SIDECAR_INSTALL_DIR = resolve(PACKAGE_ROOT);
 
 
 /** isPathSpecifier tells a module path (`./x.js`, `../x`, `/abs/x.mjs`) from a package or built-in name. */
