@@ -1,12 +1,17 @@
-// RSS probe (run by bench/run.js with --expose-gc): imports the modules named in argv, optionally makes one
-// fetch() to OLLAMA_URL (argument "fetch", which loads undici), collects garbage, waits for things to settle
-// and prints VmRSS in MiB.
+// RSS probe (run by bench/run.js with --expose-gc, with and without --no-opt): imports the modules named in
+// argv, optionally makes one fetch() to OLLAMA_URL (argument "fetch", which loads undici), collects garbage,
+// waits for things to settle and prints VmRSS in MiB. "require:NAME" loads NAME with require() instead of
+// import(): the same code, but a CommonJS package is then not scanned by Node's CommonJS export lexer, which
+// runs when an ES module imports one.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 for (const spec of process.argv.slice(2)) {
   if (spec === 'fetch') {
     const res = await fetch(`${process.env.OLLAMA_URL}/api/ps`);
     await res.json();
+  } else if (spec.startsWith('require:')) {
+    createRequire(import.meta.url)(spec.slice('require:'.length));
   } else {
     await import(spec.startsWith('.') ? new URL(spec, import.meta.url).href : spec);
   }

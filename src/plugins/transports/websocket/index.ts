@@ -3,9 +3,10 @@ import path from 'node:path';
 import { ErrorCode, SidecarError } from '../../../core/errors.js';
 import { defineTransport, type TransportContext } from '../../../plugin.js';
 import { websocketOptionsSchema, type WebsocketOptions } from './config.js';
-import { WebsocketTransport } from './transport.js';
 
-export { WebsocketTransport, type ConnectionState } from './transport.js';
+// The transport (and ws with it) is imported when one is created, not with the manifest: `validate`, `plugins`
+// and `schema` need only the options schema, and ws with its TLS and zlib cost them a third of their start-up.
+export type { WebsocketTransport, ConnectionState } from './transport.js';
 export type { WebsocketOptions } from './config.js';
 
 /** loadCa reads `ca_file` (relative to the plugins.json directory) and checks it holds PEM certificates. */
@@ -37,5 +38,8 @@ export const websocketTransport = defineTransport<WebsocketOptions>({
   version: '0.1.0',
   description: 'Sends each report to the hub over a WebSocket, reconnecting and buffering while it is away.',
   options: websocketOptionsSchema,
-  create: async (ctx) => new WebsocketTransport(ctx, { ca: await loadCa(ctx) }),
+  create: async (ctx) => {
+    const ca = await loadCa(ctx);
+    return new (await import('./transport.js')).WebsocketTransport(ctx, { ca });
+  },
 });
