@@ -24,6 +24,7 @@ import { runChild, startChild } from './lib/children.js';
 import { startFakeOllama } from './lib/fake-ollama.js';
 import { cpuSample, machine, rssMiB } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile.js';
+import { sourceMapper } from './lib/source-map.js';
 import { renderResults } from './lib/report.js';
 import { median } from './lib/stats.js';
 
@@ -327,7 +328,13 @@ if (opts.profileSeconds > 0) {
       const endUs = profile.endTime;
       const stopLagUs = (Date.now() - from.get(p.key).wall - opts.profileSeconds * 1000) * 1000;
       const fromUs = endUs - opts.profileSeconds * 1e6 - Math.max(0, stopLagUs);
-      const summary = summarizeProfile(profile, { fromUs, toUs: fromUs + opts.profileSeconds * 1e6, focus: p.key === 'daemon' ? '/dist/' : '/bench/' });
+      // The daemon is the bundle: its frames are mapped back to src/ through the bundle's source maps.
+      const summary = summarizeProfile(profile, {
+        fromUs,
+        toUs: fromUs + opts.profileSeconds * 1e6,
+        focus: p.key === 'daemon' ? '/src/' : '/bench/',
+        remap: p.key === 'daemon' ? sourceMapper() : undefined,
+      });
       profiles[p.key] = { reports: p.reports, ...summary };
     } catch (err) {
       profiles[p.key] = { error: `no profile: ${err.message}` };

@@ -372,7 +372,7 @@ ${mdTable(['frame', 'µs/cycle', 'share'], daemon.self.map(([k, ms]) => [`\`${k}
 
 <details><summary>Daemon: sidecar functions by inclusive time</summary>
 
-${mdTable(['function (dist/)', 'µs/cycle', 'share'], daemon.inclusive.map(([k, ms]) => [`\`${k}\``, perCycle(daemon, ms), `${fmt((ms / daemon.busyMs) * 100, 1)}%`]))}
+${mdTable(['function (src/, through the source maps)', 'µs/cycle', 'share'], daemon.inclusive.map(([k, ms]) => [`\`${k}\``, perCycle(daemon, ms), `${fmt((ms / daemon.busyMs) * 100, 1)}%`]))}
 
 </details>
 
