@@ -381,6 +381,7 @@ log(`phase 5: RSS by module, ${opts.probeRounds} rounds, each with and without -
 writeFileSync(join(tmp, 'empty.cjs'), '');
 const probes = [
   { label: 'bare node (nothing imported)', specs: [] },
+  { label: 'one small function made hot (the optimizing compiler\'s first use)', specs: ['hot'] },
   { label: 'an empty CommonJS file', specs: [`file://${join(tmp, 'empty.cjs')}`], cjs: [join(tmp, 'empty.cjs')] },
   { label: 'pino', specs: ['pino'], cjs: ['pino'] },
   { label: 'ws', specs: ['ws'], cjs: ['ws'] },

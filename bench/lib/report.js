@@ -298,8 +298,10 @@ ${renderStartup(result, f)}
 
 ${renderMemory(result)}
 
-Fresh processes (bench/rss-probe.js) that load one piece and nothing else, RSS after two forced GCs, medians of
-${opts.probeRounds} rounds; "above bare" is against the same way of running bare node (with or without --no-opt).
+Then fresh processes (bench/rss-probe.js) that each load one piece and nothing else, RSS after two forced GCs,
+medians of ${opts.probeRounds} rounds; "above bare" is against bare node run the same way (with or without --no-opt). Not
+additive (shared code counts once), but it shows what each dependency brings, and how: \`import()\` of a CommonJS
+package makes Node scan its source for exports, \`require()\` loads the same code without that scan.
 
 ${mdTable(
   ['loaded', 'import(): RSS MiB', 'above bare', 'import() under --no-opt: above bare', 'require(): above bare'],
@@ -454,8 +456,5 @@ function renderMemory(result) {
 library without the CLI stands in for the daemon (the CLI cannot be asked; their RSS is in the table above):
 
 ${mdTable(['', ...keys.map((k) => result.agents.find((a) => a.key === k)?.label ?? k)], rows)}
-
-Then fresh processes that each import one module (or make one \`fetch()\`), RSS after a forced GC. Not
-additive (shared code counts once), but it shows what each dependency brings.
 `;
 }
