@@ -1,20 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { collectCommand } from './commands/collect.js';
-import type { devCommand } from './commands/dev.js';
-import type { hubCommand } from './commands/hub.js';
-import type { pluginsCommand } from './commands/plugins.js';
-import type { runCommand } from './commands/run.js';
-import type { schemaCommand } from './commands/schema.js';
-import type { statusCommand } from './commands/status.js';
-import type { validateCommand } from './commands/validate.js';
 import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
 import { DEFAULT_CONFIG } from './default-config.js';
 import { packageVersion } from '../core/package-root.js';
 
 /**
- * lazy defers loading a command's module until that command runs: `--version`, `--help` and a command that
- * needs neither the daemon, the hub nor the logger do not pay for loading and evaluating pino, valibot,
- * tsyringe or ws (in the bundle they are still in the file, but evaluated only when first imported).
+ * lazy defers loading a command's module until that command runs, so `--version`, `--help` and each command
+ * load only what they use (pino, valibot, tsyringe, ws are not loaded to print a version). In the bundle each
+ * command's code is a chunk of its own (scripts/bundle.js).
  */
 function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
   return async (...args) => {
@@ -72,18 +64,18 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .description('run every enabled collector once and print one report as JSON on stdout')
     .addOption(configOption())
     .option('--pretty', 'indent the JSON')
-    .action(lazy(async () => (await import('./commands/collect.js')).collectCommand as typeof collectCommand));
+    .action(lazy(async () => (await import('./commands/collect.js')).collectCommand));
   program
     .command('validate')
     .description('check plugins.json and every enabled plugin and its options; exit 0 if valid, 2 if not')
     .addOption(configOption())
-    .action(lazy(async () => (await import('./commands/validate.js')).validateCommand as typeof validateCommand));
+    .action(lazy(async () => (await import('./commands/validate.js')).validateCommand));
   program
     .command('plugins')
     .description('list known plugins: kind, source, enabled, the fields each provides, fields shared by several')
     .addOption(configOption())
     .option('--json', 'print JSON instead of a table')
-    .action(lazy(async () => (await import('./commands/plugins.js')).pluginsCommand as typeof pluginsCommand));
+    .action(lazy(async () => (await import('./commands/plugins.js')).pluginsCommand));
   program
     .command('run')
     .description('run the daemon: report on the schedule through the configured transports until SIGTERM/SIGINT')
@@ -91,7 +83,7 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--interval <ms>', 'override agent.interval_ms (100 to 86400000)').argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms (0 to 86400000)').argParser(parseDelay))
     .addOption(statusFileOption())
-    .action(lazy(async () => (await import('./commands/run.js')).runCommand as typeof runCommand));
+    .action(lazy(async () => (await import('./commands/run.js')).runCommand));
   program
     .command('status')
     .description('say whether the running daemon is healthy (exit 0) or not (exit 1), from its status file')
@@ -99,25 +91,25 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(statusFileOption())
     .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
     .option('--json', 'print the verdict and the whole status as JSON')
-    .action(lazy(async () => (await import('./commands/status.js')).statusCommand as typeof statusCommand));
+    .action(lazy(async () => (await import('./commands/status.js')).statusCommand));
   program
     .command('schema')
     .description('print the JSON Schema of plugins.json, generated from the validators (for editors)')
-    .action(lazy(async () => (await import('./commands/schema.js')).schemaCommand as typeof schemaCommand));
+    .action(lazy(async () => (await import('./commands/schema.js')).schemaCommand));
   program
     .command('hub')
     .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')
     .addOption(new Option('-p, --port <n>', 'port to listen on').default(4000).argParser(parsePort))
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--token <token>', 'token every identify must carry (default: $SIDECAR_TOKEN; empty accepts any)'))
-    .action(lazy(async () => (await import('./commands/hub.js')).hubCommand as typeof hubCommand));
+    .action(lazy(async () => (await import('./commands/hub.js')).hubCommand));
   program
     .command('dev')
     .description('run a local hub and the sidecar pointed at it, with short intervals (what `npm start` runs)')
     .addOption(configOption())
     .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
-    .action(lazy(async () => (await import('./commands/dev.js')).devCommand as typeof devCommand));
+    .action(lazy(async () => (await import('./commands/dev.js')).devCommand));
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.
