@@ -9,7 +9,10 @@
 //   BENCH_NODE_EXPORTER_SECONDS  seconds per node_exporter configuration (default 5; 0 skips)
 //   BENCH_NODE_EXPORTER      path of the node_exporter binary (default: searched on PATH)
 //   BENCH_CYCLES             in-process collectOnce() cycles for latency (default 500)
+//   BENCH_STARTUP_ROUNDS     rounds of the start-up comparison (default 10)
+//   BENCH_PROBE_ROUNDS       rounds of the RSS-by-module probes (default 3)
 //   BENCH_RESULTS            where to write the results (default bench/RESULTS.md; "-" skips)
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import http from 'node:http';
@@ -21,6 +24,7 @@ import { runChild, startChild } from './lib/children.js';
 import { startFakeOllama } from './lib/fake-ollama.js';
 import { cpuSample, machine, rssMiB } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile.js';
+import { sourceMapper } from './lib/source-map.js';
 import { renderResults } from './lib/report.js';
 import { median } from './lib/stats.js';
 
@@ -38,6 +42,8 @@ const opts = {
   profileSeconds: num('BENCH_PROFILE_SECONDS', 8),
   neSeconds: num('BENCH_NODE_EXPORTER_SECONDS', 5),
   cycles: Math.max(10, Math.round(num('BENCH_CYCLES', 500))),
+  startupRounds: Math.max(1, Math.round(num('BENCH_STARTUP_ROUNDS', 10))),
+  probeRounds: Math.max(1, Math.round(num('BENCH_PROBE_ROUNDS', 3))),
   intervalMs: 100,
   extra: 50,
 };
@@ -127,6 +133,8 @@ async function waitReports(ids, n, timeoutMs, children) {
 // Phase 1: side by side. All agents run at once; each window measures all of them over the same interval.
 const agents = [
   { key: 'daemon', label: 'sidecar daemon (cpu, memory, ollama-vram, websocket)', id: 'bench-daemon', cmd: daemonArgs(daemonConfig('daemon.json', 'bench-daemon', ollama.url, hub.url)) },
+  // The same daemon under V8's --no-opt (no optimizing compiler), as deploy/sidecar.service runs it.
+  { key: 'daemonNoOpt', label: 'sidecar daemon with node --no-opt (as deploy/sidecar.service runs it)', id: 'bench-daemon-noopt', cmd: ['--no-opt', ...daemonArgs(daemonConfig('daemon-noopt.json', 'bench-daemon-noopt', ollama.url, hub.url))] },
   { key: 'embedded', label: 'sidecar library without the CLI (bench/embedded-agent.js)', id: 'bench-embedded', cmd: [join(BENCH, 'embedded-agent.js')] },
   { key: 'reference', label: 'reference (plain Node, bench/reference.js)', id: 'bench-reference', cmd: [join(BENCH, 'reference.js')] },
   { key: 'daemon50', label: `sidecar daemon + ${opts.extra} noop collectors`, id: 'bench-daemon-50', cmd: daemonArgs(daemonConfig('daemon-50.json', 'bench-daemon-50', ollama.url, hub.url, opts.extra)) },
@@ -191,6 +199,31 @@ for (const a of agents) if (['embedded', 'reference', 'si'].includes(a.key)) mem
 const stderrTails = Object.fromEntries(agents.map((a) => [a.key, a.proc.stderr.trim()]));
 await Promise.all(agents.map((a) => a.proc.stop()));
 scanHub();
+
+// ---------------------------------------------------------------------------------------------------------
+// Phase 1b: start-up. Each round runs every command once, one after the other, so a busy moment slows them
+// alike; the verdict is the median over rounds of each command's time divided by `node -e 0`'s in that round.
+log(`phase 1b: start-up, ${opts.startupRounds} rounds`);
+const startupCommands = [
+  { key: 'node', label: 'node -e 0', args: ['-e', '0'] },
+  { key: 'version', label: 'sidecar --version', args: [join(ROOT, 'dist/cli.js'), '--version'] },
+  { key: 'validate', label: 'sidecar validate (the daemon\'s plugins.json)', args: [join(ROOT, 'dist/cli.js'), 'validate', '--config', join(tmp, 'daemon.json')] },
+  { key: 'help', label: 'sidecar --help', args: [join(ROOT, 'dist/cli.js'), '--help'] },
+  { key: 'versionMaps', label: 'node --enable-source-maps dist/cli.js --version', args: ['--enable-source-maps', join(ROOT, 'dist/cli.js'), '--version'] },
+  { key: 'validateMaps', label: 'node --enable-source-maps dist/cli.js validate', args: ['--enable-source-maps', join(ROOT, 'dist/cli.js'), 'validate', '--config', join(tmp, 'daemon.json')] },
+];
+const startupRounds = [];
+for (let round = 0; round < opts.startupRounds; round++) {
+  const row = {};
+  for (const c of startupCommands) {
+    const t0 = performance.now();
+    const out = spawnSync(process.execPath, c.args, { cwd: tmp, env: { PATH: process.env.PATH, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    row[c.key] = performance.now() - t0;
+    if (out.status !== 0) throw new Error(`${c.label} exited ${out.status}: ${String(out.stderr).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  startupRounds.push(row);
+}
+const startup = { commands: startupCommands.map(({ key, label }) => ({ key, label })), rounds: startupRounds };
 
 // ---------------------------------------------------------------------------------------------------------
 // Phase 2: node_exporter, if installed: CPU per scrape of /metrics every 100 ms, and RSS.
@@ -295,7 +328,13 @@ if (opts.profileSeconds > 0) {
       const endUs = profile.endTime;
       const stopLagUs = (Date.now() - from.get(p.key).wall - opts.profileSeconds * 1000) * 1000;
       const fromUs = endUs - opts.profileSeconds * 1e6 - Math.max(0, stopLagUs);
-      const summary = summarizeProfile(profile, { fromUs, toUs: fromUs + opts.profileSeconds * 1e6, focus: p.key === 'daemon' ? '/dist/' : '/bench/' });
+      // The daemon is the bundle: its frames are mapped back to src/ through the bundle's source maps.
+      const summary = summarizeProfile(profile, {
+        fromUs,
+        toUs: fromUs + opts.profileSeconds * 1e6,
+        focus: p.key === 'daemon' ? '/src/' : '/bench/',
+        remap: p.key === 'daemon' ? sourceMapper() : undefined,
+      });
       profiles[p.key] = { reports: p.reports, ...summary };
     } catch (err) {
       profiles[p.key] = { error: `no profile: ${err.message}` };
@@ -335,36 +374,50 @@ const causes = Object.fromEntries(
 
 // ---------------------------------------------------------------------------------------------------------
 // Phase 5: what the daemon's RSS is made of: fresh processes importing one piece each.
-log('phase 5: RSS by module');
+log(`phase 5: RSS by module, ${opts.probeRounds} rounds, each with and without --no-opt`);
+// Each package is loaded three ways: import() as the modules did (a CommonJS package is then scanned by Node's
+// export lexer), the same import() under --no-opt (no optimizing compiler), and require(), which loads the same
+// code without the scan. An empty CommonJS file tells the cost of the CommonJS loader itself.
+writeFileSync(join(tmp, 'empty.cjs'), '');
 const probes = [
-  { label: 'bare node (nothing imported)', args: [] },
-  { label: '+ fetch() once (loads undici)', args: ['fetch'] },
-  { label: '+ zod', args: ['zod'] },
-  { label: '+ pino', args: ['pino'] },
-  { label: '+ pino-pretty', args: ['pino-pretty'] },
-  { label: '+ ws', args: ['ws'] },
-  { label: '+ tsyringe, reflect-metadata', args: ['reflect-metadata', 'tsyringe'] },
-  { label: '+ commander', args: ['commander'] },
-  { label: '+ prom-client', args: ['prom-client'] },
-  { label: '+ node:http, ws (what the reference loads)', args: ['node:http', 'ws'] },
-  { label: 'dist/index.js (the library)', args: ['reflect-metadata', '../dist/index.js'] },
-  { label: 'dist/cli/program.js (everything the CLI imports)', args: ['reflect-metadata', '../dist/cli/program.js'] },
-  { label: 'dist/cli/program.js + fetch()', args: ['reflect-metadata', '../dist/cli/program.js', 'fetch'] },
+  { label: 'bare node (nothing imported)', specs: [] },
+  { label: 'one small function made hot (the optimizing compiler\'s first use)', specs: ['hot'] },
+  { label: 'an empty CommonJS file', specs: [`file://${join(tmp, 'empty.cjs')}`], cjs: [join(tmp, 'empty.cjs')] },
+  { label: 'pino', specs: ['pino'], cjs: ['pino'] },
+  { label: 'ws', specs: ['ws'], cjs: ['ws'] },
+  { label: 'reflect-metadata, tsyringe', specs: ['reflect-metadata', 'tsyringe'], cjs: ['reflect-metadata', 'tsyringe'] },
+  { label: 'commander', specs: ['commander'], cjs: ['commander'] },
+  { label: 'valibot (ES module)', specs: ['valibot'] },
+  { label: 'prom-client', specs: ['prom-client'], cjs: ['prom-client'] },
+  { label: 'pino-pretty', specs: ['pino-pretty'], cjs: ['pino-pretty'] },
+  { label: 'node:http, ws (what the reference loads)', specs: ['node:http', 'ws'] },
+  { label: 'fetch() once (loads undici)', specs: ['fetch'] },
+  { label: 'dist/index.js (the library, tsc modules)', specs: ['reflect-metadata', '../dist/index.js'] },
 ];
-const rssProbe = [];
-for (const probe of probes) {
-  const samples = [];
-  for (let i = 0; i < 1; i++) {
+const probeRun = async (flags, specs) => {
+  const out = await runChild('rss-probe', process.execPath, [...flags, '--expose-gc', join(BENCH, 'rss-probe.js'), ...specs], { env: { OLLAMA_URL: ollama.url }, cwd: ROOT, timeoutMs: 20_000 });
+  return JSON.parse(out.trim().split('\n').pop()).rss_mib;
+};
+const probeSamples = probes.map(() => ({ imported: [], noOpt: [], required: [] }));
+for (let round = 0; round < opts.probeRounds; round++) {
+  for (const [i, probe] of probes.entries()) {
+    const samples = probeSamples[i];
     try {
-      const out = await runChild('rss-probe', process.execPath, ['--expose-gc', join(BENCH, 'rss-probe.js'), ...probe.args], { env: { OLLAMA_URL: ollama.url }, cwd: ROOT, timeoutMs: 20_000 });
-      samples.push(JSON.parse(out.trim().split('\n').pop()).rss_mib);
+      samples.imported.push(await probeRun([], probe.specs));
+      samples.noOpt.push(await probeRun(['--no-opt'], probe.specs));
+      if (probe.cjs) samples.required.push(await probeRun([], probe.cjs.map((c) => `require:${c}`)));
     } catch (err) {
-      samples.push(NaN);
       probe.error = err.message;
     }
   }
-  rssProbe.push({ label: probe.label, rssMiB: median(samples), error: probe.error });
 }
+const rssProbe = probes.map((probe, i) => ({
+  label: probe.label,
+  rssMiB: median(probeSamples[i].imported),
+  noOptMiB: median(probeSamples[i].noOpt),
+  requiredMiB: probe.cjs ? median(probeSamples[i].required) : NaN,
+  error: probe.error,
+}));
 
 await hub.close();
 await ollama.close();
@@ -386,6 +439,7 @@ const result = {
   causes,
   memory,
   rssProbe,
+  startup,
 };
 const { table, markdown } = renderResults(result);
 process.stdout.write(`${table}\n`);

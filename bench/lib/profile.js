@@ -3,7 +3,7 @@
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
 function shortUrl(url) {
-  return url.replace(/^file:\/\/.*?\/(dist|bench|node_modules)\//, '$1/');
+  return url.replace(/^file:\/\/.*?\/(src|dist|bench|node_modules)\//, '$1/');
 }
 
 /** category names the area a frame belongs to, from its script URL. */
@@ -13,7 +13,7 @@ function categoryOf(url) {
   if (url.includes('node:internal/abort_controller') || url.includes('node:internal/event_target')) return 'AbortSignal / EventTarget';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return `npm: ${pkg[1]}`;
-  const dist = /\/dist\/(core|hub|cli|plugins\/(?:collectors|transports)\/[^/]+)/.exec(url);
+  const dist = /\/(?:dist|src)\/(core|hub|cli|plugins\/(?:collectors|transports)\/[^/]+)/.exec(url);
   if (dist) return `sidecar: ${dist[1]}`;
   if (url.includes('/bench/')) return 'bench agent code';
   if (url.startsWith('node:')) {
@@ -26,9 +26,11 @@ function categoryOf(url) {
 /**
  * summarizeProfile returns the CPU ms spent between `fromUs` and `toUs` (profile clock, µs), by category (native frames
  * count for the nearest caller with a script), the top self-time frames, and the inclusive time of the frames
- * whose URL contains `focus` (e.g. '/dist/').
+ * whose URL contains `focus` (e.g. '/dist/'). `remap` may rewrite each frame first (bench/lib/source-map.js: the
+ * bundled command's frames back to their source files).
  */
-export function summarizeProfile(profile, { fromUs = 0, toUs = Infinity, focus = '/dist/', top = 15 } = {}) {
+export function summarizeProfile(profile, { fromUs = 0, toUs = Infinity, focus = '/dist/', top = 15, remap } = {}) {
+  if (remap) for (const n of profile.nodes) n.callFrame = remap(n.callFrame);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -1,19 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { collectCommand } from './commands/collect.js';
-import { devCommand } from './commands/dev.js';
-import { hubCommand } from './commands/hub.js';
-import { pluginsCommand } from './commands/plugins.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { statusCommand } from './commands/status.js';
-import { validateCommand } from './commands/validate.js';
 import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
-import { DEFAULT_CONFIG } from './setup.js';
+import { DEFAULT_CONFIG } from './default-config.js';
+import { packageVersion } from '../core/package-root.js';
 
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+/**
+ * lazy defers loading a command's module until that command runs, so `--version`, `--help` and each command
+ * load only what they use (pino, valibot, tsyringe, ws are not loaded to print a version). In the bundle each
+ * command's code is a chunk of its own (scripts/bundle.js).
+ */
+function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    await (await load())(...args);
+  };
 }
 
 /** parseMs reads a non-negative whole number of milliseconds from a flag. */
@@ -56,7 +54,7 @@ function configOption(): Option {
 export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => void> = []): Command {
   const program = new Command('sidecar')
     .description('Collects CPU, RAM and GPU memory of an LLM host and reports them to a hub.')
-    .version(readVersion(), '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run sidecar --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -66,18 +64,18 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .description('run every enabled collector once and print one report as JSON on stdout')
     .addOption(configOption())
     .option('--pretty', 'indent the JSON')
-    .action(collectCommand);
+    .action(lazy(async () => (await import('./commands/collect.js')).collectCommand));
   program
     .command('validate')
     .description('check plugins.json and every enabled plugin and its options; exit 0 if valid, 2 if not')
     .addOption(configOption())
-    .action(validateCommand);
+    .action(lazy(async () => (await import('./commands/validate.js')).validateCommand));
   program
     .command('plugins')
     .description('list known plugins: kind, source, enabled, the fields each provides, fields shared by several')
     .addOption(configOption())
     .option('--json', 'print JSON instead of a table')
-    .action(pluginsCommand);
+    .action(lazy(async () => (await import('./commands/plugins.js')).pluginsCommand));
   program
     .command('run')
     .description('run the daemon: report on the schedule through the configured transports until stopped (SIGTERM, SIGINT, IPC "shutdown")')
@@ -86,7 +84,7 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--initial-delay <ms>', 'override agent.initial_delay_ms (0 to 86400000)').argParser(parseDelay))
     .addOption(statusFileOption())
     .option('--watch-config', 'reload when the config file changes (works on every OS; SIGHUP reloads on Linux and macOS)')
-    .action(runCommand);
+    .action(lazy(async () => (await import('./commands/run.js')).runCommand));
   program
     .command('status')
     .description('say whether the running daemon is healthy (exit 0) or not (exit 1), from its status file')
@@ -94,11 +92,11 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(statusFileOption())
     .addOption(new Option('--max-age <ms>', 'oldest acceptable status (default: two intervals plus 10 s)').argParser(parseMs))
     .option('--json', 'print the verdict and the whole status as JSON')
-    .action(statusCommand);
+    .action(lazy(async () => (await import('./commands/status.js')).statusCommand));
   program
     .command('schema')
     .description('print the JSON Schema of plugins.json, generated from the validators (for editors)')
-    .action(schemaCommand);
+    .action(lazy(async () => (await import('./commands/schema.js')).schemaCommand));
   program
     .command('hub')
     .description('run a local development hub that prints every report it receives (a development aid, not the real hub)')
@@ -106,14 +104,14 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--token <token>', 'token every identify must carry (default: $SIDECAR_TOKEN; empty accepts any)'))
     .addOption(new Option('--tasks', 'push a task_assign to every identified connection, as the real hub does to idle agents'))
-    .action(hubCommand);
+    .action(lazy(async () => (await import('./commands/hub.js')).hubCommand));
   program
     .command('dev')
     .description('run a local hub and the sidecar pointed at it, with short intervals (what `npm start` runs)')
     .addOption(configOption())
     .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
-    .action(devCommand);
+    .action(lazy(async () => (await import('./commands/dev.js')).devCommand));
   for (const add of extraCommands) add(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.

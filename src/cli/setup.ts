@@ -5,8 +5,9 @@ import type { SidecarConfig } from '../core/config/sidecar-config.js';
 import { createLogger, parseLogLevel, SecretScrubber } from '../core/logger.js';
 import { isSecretKey, urlPasswords } from '../core/secret-keys.js';
 
-/** DEFAULT_CONFIG is used when neither --config nor SIDECAR_CONFIG names a file. */
-export const DEFAULT_CONFIG = 'plugins.json';
+import { DEFAULT_CONFIG } from './default-config.js';
+
+export { DEFAULT_CONFIG };
 
 /** configPath picks the config file: --config, then $SIDECAR_CONFIG, then ./plugins.json. */
 export function configPath(flag: string | undefined): string {

@@ -15,7 +15,7 @@ describe('deploy/install.sh', () => {
 
     const unit = await readFile(path.join(root, 'etc/systemd/system/sidecar.service'), 'utf8');
     expect(unit).not.toMatch(/@(NODE|PREFIX)@/);
-    expect(unit).toMatch(new RegExp(`^ExecStart=${process.execPath} /opt/sidecar/dist/cli.js run$`, 'm'));
+    expect(unit).toMatch(new RegExp(`^ExecStart=${process.execPath} --no-opt /opt/sidecar/dist/cli.js run$`, 'm'));
     expect(unit).toMatch(/^User=sidecar$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/load-config.js';
+import { cliEntryPath } from '../../core/package-root.js';
 import { SecretScrubber } from '../../core/logger.js';
 import { configPath, createCliLogger } from '../setup.js';
 import { onStopRequest, reloadSignals, SHUTDOWN_MESSAGE } from '../stop-requests.js';
@@ -14,7 +14,7 @@ export interface DevOptions {
   initialDelay: number;
 }
 
-const CLI = fileURLToPath(new URL('../../cli.js', import.meta.url));
+const CLI = cliEntryPath();
 
 /** WINDOWS_FORWARD_DELAY_MS is how long dev lets a daemon that shares its console stop on the same Ctrl-C first. */
 const WINDOWS_FORWARD_DELAY_MS = 500;

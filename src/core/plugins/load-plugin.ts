@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginManifest } from '../contracts/plugin.js';
 import { describeError, ErrorCode, SidecarError } from '../errors.js';
 import { checkManifest } from './check-manifest.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { isPathSpecifier, pluginFileUrl } from './plugin-path.js';
 import { resolvePackagePlugin, resolvePathPlugin } from './resolve-module.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export { isPathSpecifier } from './plugin-path.js';
 export { nodeModulePaths, packageEntry, resolveExports, resolvePackagePlugin } from './resolve-module.js';
@@ -27,8 +28,8 @@ export interface LoadOptions {
   readonly installDir?: string;
 }
 
-/** SIDECAR_INSTALL_DIR is the root of this package (the same from `src/` and `dist/`). */
-export const SIDECAR_INSTALL_DIR = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+/** SIDECAR_INSTALL_DIR is the root of this package (the same from `src/`, `dist/` and the bundled command). */
+export const SIDECAR_INSTALL_DIR = resolve(PACKAGE_ROOT);
 
 
 

@@ -1,9 +1,10 @@
 import { defineTransport } from '../../../plugin.js';
 import { websocketOptionsSchema, type WebsocketOptions } from './config.js';
 import { prepareHubSocket } from './hub-socket.js';
-import { WebsocketTransport } from './transport.js';
 
-export { WebsocketTransport, type ConnectionState } from './transport.js';
+// The transport (and ws with it) is imported when one is created, not with the manifest: `validate`, `plugins`
+// and `schema` need only the options schema, and ws with its TLS and zlib cost them a third of their start-up.
+export type { WebsocketTransport, ConnectionState } from './transport.js';
 export type { WebsocketOptions } from './config.js';
 
 /**
@@ -15,5 +16,8 @@ export const websocketTransport = defineTransport<WebsocketOptions>({
   version: '0.1.0',
   description: 'Sends each report to the hub over a WebSocket, reconnecting and buffering while it is away.',
   options: websocketOptionsSchema,
-  create: async (ctx) => new WebsocketTransport(ctx, { socket: await prepareHubSocket(ctx) }),
+  create: async (ctx) => {
+    const socket = await prepareHubSocket(ctx);
+    return new (await import('./transport.js')).WebsocketTransport(ctx, { socket });
+  },
 });
