@@ -8,6 +8,8 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { printConfigCommand } from './commands/print-config.js';
+import { addLogLevelOption } from './log-level-option.js';
 import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
 import { DEFAULT_CONFIG } from './setup.js';
 
@@ -112,7 +114,13 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
     .action(devCommand);
+  program
+    .command('print-config')
+    .description('print the effective config: variables substituted, defaults filled, plugin options checked, secrets [redacted]')
+    .addOption(configOption())
+    .action(printConfigCommand);
   for (const add of extraCommands) add(program);
+  addLogLevelOption(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.
   program.commands
