@@ -23,7 +23,9 @@ export interface CliResult {
 
 /** cliEnv is a clean environment: no inherited LOG_LEVEL or config overrides from the developer's shell. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  // The temp directory is the suite's own (test/global-setup.ts), so what a CLI process leaves there is seen.
+  const temp = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...temp, ...extra };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return env;
 }
