@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { tempDir } from './temp-dir.js';
 
 // Every CLI process a test starts is killed after that test, even one whose assertions failed midway, so a
 // failing test never leaves a daemon running.
@@ -21,10 +22,20 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+let cliTmp: string | undefined;
+
+/**
+ * cliTempDir is the temp directory of the CLI processes this test file starts (`sidecar run` keeps its default
+ * status file, `<tmpdir>/sidecar-<agent id>.status.json`, there). It is removed after the file.
+ */
+export function cliTempDir(): string {
+  return (cliTmp ??= tempDir('sidecar-cli-tmp-'));
+}
+
 /** cliEnv is a clean environment: no inherited LOG_LEVEL or config overrides from the developer's shell. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  // The temp directory is the suite's own (test/global-setup.ts), so what a CLI process leaves there is seen.
-  const temp = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+  // A temp directory of this test file's own: a daemon's default status file lands there, and goes with it.
+  const temp = { TMPDIR: cliTempDir(), TMP: cliTempDir(), TEMP: cliTempDir() };
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...temp, ...extra };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return env;
