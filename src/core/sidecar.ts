@@ -29,7 +29,7 @@ export interface SidecarOptions {
   /** startTransports false skips the configured transports (for one-off collection). */
   readonly startTransports?: boolean;
   readonly instantiateCollector?: CollectorInstantiator;
-  /** onReport is called after each scheduled report was handed to the transports. */
+  /** onReport is called after each report (scheduled, or from `collect()`) was handed to the transports. */
   readonly onReport?: (report: ResourceReport) => void;
 }
 

@@ -27,11 +27,11 @@ export async function createSidecar(options: EmbedOptions): Promise<Sidecar> {
  * collectMetrics is a drop-in for the hub sidecar's `lib/resources.js`: `{ cpu_percent, ram_used_bytes,
  * ram_total_bytes, vram_used_bytes, vram_total_bytes }` (numbers or null) plus detail fields. It never rejects.
  */
-export async function collectMetrics(ollamaUrl?: string | null, options: CollectMetricsOptions = {}): Promise<Metrics> {
+export async function collectMetrics(ollamaUrl?: string | null, options?: CollectMetricsOptions | null): Promise<Metrics> {
   try {
-    return await (await import('./collect-metrics.js')).collectMetrics(ollamaUrl, options);
+    return await (await import('./collect-metrics.js')).collectMetrics(ollamaUrl, options ?? {});
   } catch (err) {
-    reportOnce(options.logger, `collectMetrics: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    reportOnce(options?.logger, `collectMetrics: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     return { cpu_percent: null, ram_used_bytes: null, ram_total_bytes: null, vram_used_bytes: null, vram_total_bytes: null };
   }
 }
