@@ -1,6 +1,6 @@
 // One fresh CommonJS host process for bench/embed-cost.js: measures what `require('llm-sidecar')` adds (RSS after
 // a forced GC, wall time), then what the first collectMetrics() call adds, and which packages each step loaded.
-// Prints one JSON line. Argument: the Ollama URL (optional).
+// Prints one JSON line. Argument: the Ollama URL (optional). EMBED_PRELOAD: modules the host loaded before.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
@@ -11,8 +11,12 @@ const rssMib = () => {
   return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
 };
 const packagesLoaded = () =>
-  [...new Set(Object.keys(require.cache).map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1]).filter(Boolean))].sort();
+  [...new Set(Object.keys(require.cache).filter((f) => !preloaded.has(f)).map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1]).filter(Boolean))].sort();
 
+// A host's own modules, loaded before measuring (EMBED_PRELOAD=ws,node:http): a real host has paid Node's one-time
+// costs of loading code already, which a bare process charges to whatever it loads first.
+for (const name of (process.env.EMBED_PRELOAD ?? '').split(',').filter(Boolean)) require(name);
+const preloaded = new Set(Object.keys(require.cache));
 const reflectBefore = typeof Reflect.getMetadata === 'function';
 const rss0 = rssMib();
 const t0 = performance.now();
