@@ -33,7 +33,10 @@ async function main() {
     const msg = JSON.parse(String(data));
     if (msg.type !== 'identified') return;
     identified = true;
-    for (let i = 0; i < 2; i++) console.log(JSON.stringify(await sidecar.collect()));
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a CPU delta needs more than one 10 ms tick
+      console.log(JSON.stringify(await sidecar.collect()));
+    }
     console.log(JSON.stringify({ status_reports: sidecar.status().reports }));
     await sidecar.stop();
     ws.close(1000);
