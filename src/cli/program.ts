@@ -116,7 +116,7 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .action(devCommand);
   program
     .command('print-config')
-    .description('print the effective config: variables substituted, defaults filled, plugin options checked, secrets [redacted]')
+    .description('print the effective config: variables substituted, defaults filled, plugin options checked, secrets [REDACTED]')
     .addOption(configOption())
     .action(printConfigCommand);
   for (const add of extraCommands) add(program);
