@@ -5,9 +5,20 @@ import { tempDir } from './temp-dir.js';
 
 // Every CLI process a test starts is killed after that test, even one whose assertions failed midway, so a
 // failing test never leaves a daemon running.
+// On POSIX each runs in a process group of its own, and the whole group is killed: `dev` starts `run`, which a
+// SIGKILL to `dev` alone would orphan, still writing its status file after the test file's temp folder is gone.
 const started = new Set<ChildProcess>();
+const OWN_GROUP = process.platform !== 'win32';
 afterEach(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started) {
+    if (OWN_GROUP && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
   started.clear();
 });
 
@@ -49,7 +60,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
 
 /** startCli starts `sidecar ...args` and returns the process, for daemons. */
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: OWN_GROUP });
   started.add(child);
   return child;
 }
