@@ -2,7 +2,7 @@
 // daemon (cpu, memory, ollama-vram, websocket; interval INTERVAL_MS, no initial delay), but without what only
 // the `run` command adds (its status file, signal handling). The daemon minus this is the CLI's own cost;
 // this minus the reference is the runtime's and the plugins'.
-import { startSidecar, createLogger } from '../dist/index.js';
+import { startSidecar } from '../dist/index.js';
 import { agentEnv, exitWithParent } from './lib/plain-io.js';
 
 exitWithParent();
@@ -13,5 +13,5 @@ await startSidecar({
     collectors: [{ plugin: 'cpu' }, { plugin: 'memory' }, { plugin: 'ollama-vram', options: { url: ollamaUrl } }],
     transports: [{ plugin: 'websocket', options: { url: hubUrl } }],
   },
-  logger: createLogger({ level: 'warn' }),
+  logLevel: 'warn',
 });

@@ -7,7 +7,10 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUILTIN_PLUGINS, Sidecar, createLogger, parseConfigObject } from '../dist/index.js';
+import { BUILTIN_PLUGINS } from '../dist/plugins/builtin.js';
+import { Sidecar } from '../dist/core/sidecar.js';
+import { createLogger } from '../dist/core/logger.js';
+import { parseConfigObject } from '../dist/core/config/load-config.js';
 import { median, percentile } from './lib/stats.js';
 
 const OLLAMA_URL = process.env.OLLAMA_URL;

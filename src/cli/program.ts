@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addLogLevelOption } from './log-level-option.js';
 import { ExitCode, HEALTH_CHECK_USAGE_ERROR } from './exit-codes.js';
 import { DEFAULT_CONFIG } from './default-config.js';
 import { packageVersion } from '../core/package-root.js';
@@ -112,7 +113,13 @@ export function buildProgram(extraCommands: ReadonlyArray<(program: Command) => 
     .addOption(new Option('--interval <ms>', 'report interval').default(3000).argParser(parseInterval))
     .addOption(new Option('--initial-delay <ms>', 'delay before the first report').default(1000).argParser(parseDelay))
     .action(lazy(async () => (await import('./commands/dev.js')).devCommand));
+  program
+    .command('print-config')
+    .description('print the effective config: variables substituted, defaults filled, plugin options checked, secrets [REDACTED]')
+    .addOption(configOption())
+    .action(lazy(async () => (await import('./commands/print-config.js')).printConfigCommand));
   for (const add of extraCommands) add(program);
+  addLogLevelOption(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run sidecar --help for usage)');
   // A health check answers 0 or 1 only (Docker reserves 2), so a mistake in `status`'s own flags is 1 as well.
   program.commands

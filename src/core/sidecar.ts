@@ -5,14 +5,14 @@ import { CollectorHealth } from './collector-health.js';
 import { createRootContainer } from './container.js';
 import { systemClock, type Clock } from './contracts/clock.js';
 import { Logger } from './contracts/logger.js';
-import type { PluginManifest, RuntimeStatus, Transport } from './contracts/plugin.js';
-import type { ResourceReport } from './contracts/report.js';
+import type { PluginManifest, RuntimeStatus } from './contracts/plugin.js';
+import type { IdentifyFields, ResourceReport } from './contracts/report.js';
 import type { SidecarConfig } from './config/sidecar-config.js';
 import { createLogger } from './logger.js';
 import { isolatingInstantiator } from './isolation/isolating-instantiator.js';
 import { CollectorInstantiator, inProcessInstantiator } from './plugins/collector-slot.js';
 import { CollectorSet } from './plugins/collector-set.js';
-import { embeddedTransports } from './plugins/embedded-transport.js';
+import { embeddedTransports, type EmbeddedTransport } from './plugins/embedded-transport.js';
 import { resolvePlugins, type ResolvedPlugins, type ResolvedTransport } from './plugins/resolve-entries.js';
 import { broadcast, startTransports, stopTransports, type TransportHandle } from './plugins/transport-set.js';
 import { Scheduler, type ScheduleOptions } from './scheduler.js';
@@ -24,12 +24,12 @@ export interface SidecarOptions {
   readonly builtins: ReadonlyMap<string, PluginManifest>;
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** transports given in code (embedding): they receive every report, like configured ones. */
-  readonly transports?: readonly Transport[];
+  /** transports given in code (embedding): they receive every report and the same context as configured ones. */
+  readonly transports?: readonly EmbeddedTransport[];
   /** startTransports false skips the configured transports (for one-off collection). */
   readonly startTransports?: boolean;
   readonly instantiateCollector?: CollectorInstantiator;
-  /** onReport is called after each scheduled report was handed to the transports. */
+  /** onReport is called after each report (scheduled, or from `collect()`) was handed to the transports. */
   readonly onReport?: (report: ResourceReport) => void;
   /** random draws this process's schedule offset, once, in [0, 1) (`agent.jitter_ms`); Math.random by default. */
   readonly random?: () => number;
@@ -105,6 +105,24 @@ export class Sidecar {
   async collectOnce(): Promise<ResourceReport> {
     const cycle = new CollectionCycle(this.collectors.slots, this.config.agent.id, this.clock, this.health);
     return cycle.run();
+  }
+
+  /**
+   * collect runs one collection cycle now, hands the report to every transport and returns it: a host that
+   * drives the sidecar itself calls it instead of `start()`. Counted in `status()` like a scheduled report.
+   */
+  async collect(): Promise<ResourceReport> {
+    const report = await this.collectOnce();
+    this.reports += 1;
+    this.lastReportAt = report.timestamp;
+    broadcast(this.transports, report);
+    this.options.onReport?.(report);
+    return report;
+  }
+
+  /** identifyFields gathers what the collectors add to the hub handshake (`ollama_url`, `ollama_version`). */
+  identifyFields(): Promise<IdentifyFields> {
+    return this.collectors.identify();
   }
 
   /**

@@ -1,16 +1,16 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { readFixture, startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 let ollama: FakeOllama;
 const SHIPPED = path.resolve('plugins.json');
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'sidecar-cli-'));
+  dir = tempDir('sidecar-cli-');
   ollama = await startFakeOllama(readFixture('ps-one-gpu.json'));
 });
 afterAll(() => ollama.close());

@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, finished, runCli, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'tok-3f9a7c1e5b2d4a68';
 
@@ -29,7 +29,7 @@ async function until(predicate: () => boolean, what: string, ms = 8000): Promise
 }
 
 async function config(token: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-hub-'));
+  const dir = tempDir('sidecar-hub-');
   const file = path.join(dir, 'plugins.json');
   await writeFile(file, JSON.stringify({
     // 400, not 200: a scheduled collection is cut off at 90 % of the interval, and cpu's first one samples for 250 ms.

@@ -1,14 +1,14 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, cliEnv, finished, runCli, startCli, waitForLines } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** pluginConfig writes `plugin.mjs` (a module exporting `source`) and a config that uses it plus `memory`. */
 async function pluginConfig(source: string, section: 'collectors' | 'transports' = 'collectors'): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-misbehaving-'));
+  const dir = tempDir('sidecar-misbehaving-');
   await writeFile(path.join(dir, 'plugin.mjs'), source);
   const doc = {
     agent: { id: 'misbehaving', initial_delay_ms: 0, interval_ms: 200 },

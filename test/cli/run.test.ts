@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, finished, startCli, waitForLines } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function configFile(doc: unknown): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-run-'));
+  const dir = tempDir('sidecar-run-');
   const file = path.join(dir, 'plugins.json');
   await writeFile(file, JSON.stringify(doc));
   return file;

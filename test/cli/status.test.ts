@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../src/cli/commands/status.js';
 import type { StatusDocument } from '../../src/cli/status-file.js';
-import { cliEnv, finished, runCli, startCli, waitForLines } from '../helpers/cli.js';
+import { cliEnv, cliTempDir, finished, runCli, startCli, waitForLines } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function doc(overrides: Partial<StatusDocument> = {}, transportStatus: Record<string, unknown> | null = null): StatusDocument {
   const now = Date.now();
@@ -47,7 +48,7 @@ describe('judge', () => {
 
 describe('sidecar status against a running daemon', () => {
   it('reports healthy while it runs, and unhealthy (exit 1) once it stopped', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-'));
+    const dir = tempDir('sidecar-status-');
     const config = path.join(dir, 'plugins.json');
     const statusFile = path.join(dir, 'status.json');
     await writeFile(config, JSON.stringify({ agent: { id: 'st', initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
@@ -69,7 +70,7 @@ describe('sidecar status against a running daemon', () => {
   });
 
   it('finds the daemon through the same config when no status file is named (one file per agent id)', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-'));
+    const dir = tempDir('sidecar-status-');
     const config = path.join(dir, 'plugins.json');
     const agent = `st-${path.basename(dir)}`;
     await writeFile(config, JSON.stringify({ agent: { id: agent, initial_delay_ms: 0, interval_ms: 200 }, collectors: [{ plugin: 'memory' }], transports: [{ plugin: 'stdout' }] }));
@@ -82,7 +83,7 @@ describe('sidecar status against a running daemon', () => {
     } finally {
       daemon.kill('SIGTERM');
       await done;
-      await rm(path.join(tmpdir(), `sidecar-${agent}.status.json`), { force: true });
+      await rm(path.join(cliTempDir(), `sidecar-${agent}.status.json`), { force: true });
     }
     expect(healthy.code).toBe(0);
     expect(JSON.parse(healthy.stdout)).toMatchObject({ healthy: true, status: { runtime: { agentId: agent } } });
@@ -101,7 +102,7 @@ describe('sidecar status against a running daemon', () => {
   });
 
   it('says unhealthy with exit 1, not a crash, for a file that is JSON but not a status file', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-status-shape-'));
+    const dir = tempDir('sidecar-status-shape-');
     const file = path.join(dir, 'status.json');
     const shell = (runtime: string) => `{"state":"running","pid":1,"updated_at":1,"interval_ms":1,"runtime":${runtime}}`;
     for (const text of ['{}', 'null', '[1]', shell('{}'), shell('{"transports":[null],"collectors":[]}'), shell('{"transports":[],"collectors":[{}]}')]) {

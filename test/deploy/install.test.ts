@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 
 describe('deploy/install.sh', () => {
   it('lays out code, config and a filled-in unit that runs the installed CLI', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'sidecar-install-'));
+    const root = tempDir('sidecar-install-');
     const { stdout } = await run('bash', ['deploy/install.sh', '--no-systemctl'], { env: { ...process.env, DESTDIR: root }, timeout: 120_000 });
     expect(stdout).toContain('systemctl not run');
 

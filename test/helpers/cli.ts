@@ -1,12 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { tempDir } from './temp-dir.js';
 
 // Every CLI process a test starts is killed after that test, even one whose assertions failed midway, so a
 // failing test never leaves a daemon running.
+// On POSIX each runs in a process group of its own, and the whole group is killed: `dev` starts `run`, which a
+// SIGKILL to `dev` alone would orphan, still writing its status file after the test file's temp folder is gone.
 const started = new Set<ChildProcess>();
+const OWN_GROUP = process.platform !== 'win32';
 afterEach(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started) {
+    if (OWN_GROUP && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
   started.clear();
 });
 
@@ -21,9 +33,21 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+let cliTmp: string | undefined;
+
+/**
+ * cliTempDir is the temp directory of the CLI processes this test file starts (`sidecar run` keeps its default
+ * status file, `<tmpdir>/sidecar-<agent id>.status.json`, there). It is removed after the file.
+ */
+export function cliTempDir(): string {
+  return (cliTmp ??= tempDir('sidecar-cli-tmp-'));
+}
+
 /** cliEnv is a clean environment: no inherited LOG_LEVEL or config overrides from the developer's shell. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  // A temp directory of this test file's own: a daemon's default status file lands there, and goes with it.
+  const temp = { TMPDIR: cliTempDir(), TMP: cliTempDir(), TEMP: cliTempDir() };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...temp, ...extra };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return env;
 }
@@ -36,7 +60,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
 
 /** startCli starts `sidecar ...args` and returns the process, for daemons. */
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: OWN_GROUP });
   started.add(child);
   return child;
 }

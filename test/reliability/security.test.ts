@@ -2,15 +2,15 @@
  * Reliability: secrets and hostile hubs. The token must appear in no log line at any level (the daemon runs
  * at trace), in no error text and in no CLI output; redirects are never followed; hub frames are size-limited.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliEnv, finished, runCli, startCli } from '../helpers/cli.js';
 import { startFakeHub, type FakeHub } from '../plugins/transports/websocket/fake-hub.js';
 import { Cleanups, startSidecar, until } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'tok-Rel7SEC-a93f1c';
 
@@ -18,7 +18,7 @@ const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
 
 async function configFile(doc: unknown): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-sec-'));
+  const dir = tempDir('sidecar-sec-');
   const file = path.join(dir, 'plugins.json');
   await writeFile(file, JSON.stringify(doc));
   return file;

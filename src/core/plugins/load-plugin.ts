@@ -7,6 +7,7 @@ import { DeadlineError, withDeadline } from '../deadline.js';
 import { isPathSpecifier, pluginFileUrl } from './plugin-path.js';
 import { resolvePackagePlugin, resolvePathPlugin } from './resolve-module.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { locateSyntaxError } from './syntax-error-location.js';
 
 export { isPathSpecifier } from './plugin-path.js';
 export { nodeModulePaths, packageEntry, resolveExports, resolvePackagePlugin } from './resolve-module.js';
@@ -67,7 +68,10 @@ export async function importPlugin(spec: string, file: string, timeoutMs = IMPOR
       throw err instanceof DeadlineError ? new Error(`it did not finish loading within ${timeoutMs} ms (a top-level await that never settles?)`) : err;
     });
   } catch (err) {
-    throw new SidecarError(ErrorCode.PLUGIN_IMPORT_FAILED, `plugin ${JSON.stringify(spec)} failed to import ${file}: ${describeError(err)}`, true, {
+    // A syntax error names its place (`syntax error at /x/plugin.mjs:4:7: Unexpected token '}'`), or a user looks for it.
+    const where = await locateSyntaxError(err, file);
+    const reason = where ? `syntax error at ${where.file}:${where.line}:${where.column}: ${where.message}` : describeError(err);
+    throw new SidecarError(ErrorCode.PLUGIN_IMPORT_FAILED, `plugin ${JSON.stringify(spec)} failed to import ${file}: ${reason}`, true, {
       cause: err,
     });
   }

@@ -4,8 +4,7 @@
  * or a ConfigError whose every problem has a code and a one-line message, never another exception, never a
  * hang. The built CLI's `validate` is run on a sample of the same files: exit 0 or 2, no stack trace.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { withPluginProblems } from '../../../src/core/plugins/load-checked-confi
 import { resolvePlugins } from '../../../src/core/plugins/resolve-entries.js';
 import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
 import { cliEnv, runCli } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const CODES = new Set<string>(Object.values(ErrorCode));
 const RUN_BUDGET_MS = 2000;
@@ -23,7 +23,7 @@ let file = '';
 
 beforeAll(async () => {
   // An empty directory: relative plugin paths generated below resolve inside it, to nothing.
-  dir = await mkdtemp(path.join(tmpdir(), 'sidecar-props-'));
+  dir = tempDir('sidecar-props-');
   file = path.join(dir, 'plugins.json');
 });
 

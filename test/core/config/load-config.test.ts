@@ -1,9 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../../src/core/config/load-config.js';
 import { ConfigError, ErrorCode } from '../../../src/core/errors.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
   try {
@@ -132,7 +133,7 @@ describe('loadConfig', () => {
   });
 
   it('reads a file and records its directory for relative plugin paths', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-config-'));
+    const dir = tempDir('sidecar-config-');
     const file = path.join(dir, 'plugins.json');
     await writeFile(file, '\uFEFF{"agent":{"id":"a"}}');
     const config = await loadConfig(file, {});

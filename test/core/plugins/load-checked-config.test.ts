@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,11 +7,12 @@ import { loadCheckedConfig } from '../../../src/core/plugins/load-checked-config
 import { resolvePlugins } from '../../../src/core/plugins/resolve-entries.js';
 import { BUILTIN_PLUGINS } from '../../../src/plugins/builtin.js';
 import { builtins, collector } from '../../helpers/test-plugins.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const urlCollector = collector('probe', ['p'], () => ({}), { options: z.strictObject({ url: z.url(), depth: z.int().default(1) }) });
 
 async function problems(doc: unknown, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+  const dir = tempDir('sidecar-checked-');
   const file = path.join(dir, 'plugins.json');
   await writeFile(file, JSON.stringify(doc));
   const err = await loadCheckedConfig(file, builtins(urlCollector), env).catch((e: unknown) => e);
@@ -38,7 +38,7 @@ describe('loadCheckedConfig', () => {
   });
 
   it('never echoes a value under a secret key, even a wrongly typed one', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+    const dir = tempDir('sidecar-checked-');
     const file = path.join(dir, 'plugins.json');
     await writeFile(file, JSON.stringify({ transports: [{ plugin: 'websocket', options: { url: 'ws://127.0.0.1:1/ws', token: 12345678 } }] }));
     const config = await loadCheckedConfig(file, BUILTIN_PLUGINS, {});
@@ -62,7 +62,7 @@ describe('loadCheckedConfig', () => {
       },
     };
     const vault = collector('vault', ['v'], () => ({}), { options: echoing as never });
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-checked-'));
+    const dir = tempDir('sidecar-checked-');
     const file = path.join(dir, 'plugins.json');
     const options = { auth: { value: 98765432101 }, api_keys: ['fine', 12345678901], depth: 'x' };
     await writeFile(file, JSON.stringify({ collectors: [{ plugin: 'vault', options }] }));

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { memoryLogger } from '../../../helpers/memory-logger.js';
 import { stdoutTransport } from '../../../../src/plugins/transports/stdout/index.js';
 import { createStdoutTransport } from '../../../../src/plugins/transports/stdout/transport.js';
 import type { ResourceReport } from '../../../../src/plugin.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 const report = (n: number): ResourceReport => ({
   type: 'resource_report',
@@ -137,7 +137,7 @@ describe('stdout transport after the reader went away (EPIPE)', () => {
   });
 
   it('`sidecar run | head -c 10`: the real process.stdout, seen through the metrics page', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'sidecar-epipe-'));
+    const dir = tempDir('sidecar-epipe-');
     const config = path.join(dir, 'plugins.json');
     await writeFile(config, JSON.stringify({
       agent: { id: 'pipe', initial_delay_ms: 0, interval_ms: 100 },
