@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'examples/**/test/**/*.test.{ts,js}'],
+    // A real Prometheus: `npm run test:prometheus` (it installs Debian's package when missing; CI runs it).
+    exclude: ['test/prometheus/**', '**/node_modules/**'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,

@@ -29,7 +29,7 @@ describe('sidecar run with the otlp transport', () => {
       collectors: [{ plugin: 'cpu' }, { plugin: 'memory' }],
       transports: [{ plugin: 'otlp', options: { endpoint: receiver.url, headers: { Authorization: 'Bearer ${OTLP_TEST_TOKEN}' } } }],
     });
-    const child = startCli(['run', '--config', file], { env: cliEnv({ OTLP_TEST_TOKEN: 'tok-otlp-cli-secret', LOG_LEVEL: 'debug' }) });
+    const child = startCli(['run', '--config', file, '--status-file', path.join(path.dirname(file), 'status.json')], { env: cliEnv({ OTLP_TEST_TOKEN: 'tok-otlp-cli-secret', LOG_LEVEL: 'debug' }) });
     const done = finished(child, 15_000);
     await until(() => receiver.received.length >= 2, 10_000, 'two exports');
     child.kill('SIGTERM');

@@ -104,7 +104,7 @@ describe('otlp transport over HTTP', () => {
     const down = await closedPort();
     const { transport } = await makeExporter({ endpoint: `${down}/v1/metrics`, retry_initial_ms: 20, retry_max_ms: 20 });
     for (let i = 1; i <= 5; i++) transport.send(report({ cpu_percent: i * 10 }, i * 1000));
-    await until(() => transport.status().failed_requests >= 2);
+    await until(() => Number(transport.status().failed_requests) >= 2);
     // The receiver comes back on the same port.
     const port = Number(new URL(down).port);
     const received: number[][] = [];
@@ -128,7 +128,7 @@ describe('otlp transport over HTTP', () => {
     const down = await closedPort();
     const { transport } = await makeExporter({ endpoint: `${down}/v1/metrics`, replay: 'latest', retry_initial_ms: 60_000, retry_max_ms: 60_000 });
     for (let i = 1; i <= 4; i++) transport.send(report({ cpu_percent: i * 10 }, i * 1000));
-    await until(() => transport.status().failed_requests >= 1);
+    await until(() => Number(transport.status().failed_requests) >= 1);
     expect(transport.status()).toMatchObject({ queued: 1, superseded: 3 });
   });
 
@@ -140,7 +140,7 @@ describe('otlp transport over HTTP', () => {
       { monotonic: () => clock },
     );
     transport.send(report(sample, 1000));
-    await until(() => transport.status().failed_requests >= 1);
+    await until(() => Number(transport.status().failed_requests) >= 1);
     clock = 61_000;
     await until(() => transport.status().expired === 1, 5000, 'expiry');
     expect(transport.status().queued).toBe(0);
@@ -151,7 +151,7 @@ describe('otlp transport over HTTP', () => {
     const { transport, log } = await makeExporter({ endpoint: `${down}/v1/metrics`, retry_initial_ms: 60_000, retry_max_ms: 60_000 });
     transport.send(report(sample, 1000));
     transport.send(report(sample, 2000));
-    await until(() => transport.status().failed_requests >= 1);
+    await until(() => Number(transport.status().failed_requests) >= 1);
     const before = performance.now();
     await transport.stop(AbortSignal.timeout(2000));
     expect(performance.now() - before).toBeLessThan(2000);
