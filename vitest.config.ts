@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'examples/**/test/**/*.test.{ts,js}'],
+    // A real Prometheus: `npm run test:prometheus` (it installs Debian's package when missing; CI runs it).
+    exclude: ['test/prometheus/**', '**/node_modules/**'],
     setupFiles: ['test/setup.ts'],
     // A fresh temp directory per run, checked empty at the end (no test may leave a folder or status file).
     globalSetup: ['test/global-setup.ts'],

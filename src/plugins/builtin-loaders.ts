@@ -1,4 +1,5 @@
 import type { PluginManifest } from '../core/contracts/plugin.js';
+import { isPathSpecifier } from '../core/plugins/plugin-path.js';
 
 /**
  * BUILTIN_LOADERS imports each built-in plugin only when it is asked for, so a host that embeds the sidecar pays
@@ -10,6 +11,7 @@ export const BUILTIN_LOADERS: ReadonlyMap<string, () => Promise<PluginManifest>>
   ['memory', async () => (await import('./collectors/memory/index.js')).memoryCollector],
   ['gpu', async () => (await import('./collectors/gpu/index.js')).gpuCollector],
   ['ollama-vram', async () => (await import('./collectors/ollama-vram/index.js')).ollamaVramCollector],
+  ['otlp', async () => (await import('./transports/otlp/index.js')).otlpTransport],
   ['prometheus', async () => (await import('./transports/prometheus/index.js')).prometheusTransport],
   ['stdout', async () => (await import('./transports/stdout/index.js')).stdoutTransport],
   ['websocket', async () => (await import('./transports/websocket/index.js')).websocketTransport],
@@ -21,7 +23,7 @@ export const BUILTIN_LOADERS: ReadonlyMap<string, () => Promise<PluginManifest>>
  */
 export async function loadBuiltins(names: Iterable<string> = BUILTIN_LOADERS.keys()): Promise<ReadonlyMap<string, PluginManifest>> {
   const wanted = new Set(names);
-  const unknown = [...wanted].some((name) => !BUILTIN_LOADERS.has(name) && !/^(\.{1,2})?\//.test(name));
+  const unknown = [...wanted].some((name) => !BUILTIN_LOADERS.has(name) && !isPathSpecifier(name));
   const chosen = [...BUILTIN_LOADERS].filter(([name]) => unknown || wanted.has(name));
   return new Map(await Promise.all(chosen.map(async ([name, load]) => [name, await load()] as const)));
 }

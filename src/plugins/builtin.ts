@@ -3,6 +3,7 @@ import { cpuCollector } from './collectors/cpu/index.js';
 import { gpuCollector } from './collectors/gpu/index.js';
 import { memoryCollector } from './collectors/memory/index.js';
 import { ollamaVramCollector } from './collectors/ollama-vram/index.js';
+import { otlpTransport } from './transports/otlp/index.js';
 import { prometheusTransport } from './transports/prometheus/index.js';
 import { stdoutTransport } from './transports/stdout/index.js';
 import { websocketTransport } from './transports/websocket/index.js';
@@ -16,6 +17,7 @@ export const BUILTIN_PLUGINS: ReadonlyMap<string, PluginManifest> = new Map<stri
   ['memory', memoryCollector],
   ['gpu', gpuCollector],
   ['ollama-vram', ollamaVramCollector],
+  ['otlp', otlpTransport],
   ['prometheus', prometheusTransport],
   ['stdout', stdoutTransport],
   ['websocket', websocketTransport],

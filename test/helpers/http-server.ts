@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 const servers = new Set<Server>();
 
-/** serve starts a real HTTP server on 127.0.0.1 (a free port) and returns its base URL. */
-export async function serve(handler: RequestListener): Promise<string> {
+/** serve starts a real HTTP server on 127.0.0.1 (a free port, or `port`) and returns its base URL. */
+export async function serve(handler: RequestListener, port = 0): Promise<string> {
   const server = createServer(handler);
   servers.add(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 

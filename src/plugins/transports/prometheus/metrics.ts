@@ -31,22 +31,23 @@ export class PrometheusMetrics {
   readonly registry = new Registry();
   private readonly families = new Map<string, { gauge: Gauge; origin: Origin }>();
   private readonly refused = new Set<string>();
-  private readonly duration: Gauge<'collector'>;
-  private readonly success: Gauge<'collector'>;
-  private readonly failures: Counter<'collector'>;
-  private readonly runs: Counter<'collector'>;
-  private readonly reports: Counter;
+  private readonly duration: Gauge<'agent_id' | 'collector'>;
+  private readonly success: Gauge<'agent_id' | 'collector'>;
+  private readonly failures: Counter<'agent_id' | 'collector'>;
+  private readonly runs: Counter<'agent_id' | 'collector'>;
+  private readonly reports: Counter<'agent_id'>;
   private latest: ResourceReport | undefined;
 
   constructor(private readonly options: MetricsOptions) {
     const p = options.prefix;
     const registers = [this.registry];
-    const byCollector = { labelNames: ['collector'] as const, registers };
+    // Self-metrics carry agent_id as the report series do, so a fleet-wide query can join them.
+    const byCollector = { labelNames: ['agent_id', 'collector'] as const, registers };
     this.duration = new Gauge({ name: `${p}collector_duration_seconds`, help: 'How long the last run of the collector took.', ...byCollector });
     this.success = new Gauge({ name: `${p}collector_success`, help: 'Whether the last run of the collector succeeded (1) or failed (0).', ...byCollector });
     this.failures = new Counter({ name: `${p}collector_failures_total`, help: 'Runs of the collector that failed.', ...byCollector });
     this.runs = new Counter({ name: `${p}collector_runs_total`, help: 'Runs of the collector.', ...byCollector });
-    this.reports = new Counter({ name: `${p}reports_total`, help: 'Reports the sidecar produced since it started.', registers });
+    this.reports = new Counter({ name: `${p}reports_total`, help: 'Reports the sidecar produced since it started.', labelNames: ['agent_id'] as const, registers });
     for (const spec of GPU_SERIES) this.family(`${p}${spec.name}`, spec.help, ['agent_id', 'gpu', 'name'], 'item');
     for (const spec of MODEL_SERIES) this.family(`${p}${spec.name}`, spec.help, ['agent_id', 'model'], 'item');
     this.family(`${p}${REPORT_TIMESTAMP}`, 'When the latest report was collected, in seconds since the epoch.', ['agent_id'], 'item');
@@ -66,9 +67,10 @@ export class PrometheusMetrics {
       this.setAll(itemSeries(this.latest), [], 'item'); // families made in the constructor
       this.setAll(fieldSeries(this.latest), ['agent_id'], 'field');
     }
-    this.reports.inc(status.reports);
+    const agent_id = status.agentId;
+    this.reports.inc({ agent_id }, status.reports);
     for (const c of status.collectors) {
-      const labels = { collector: c.instanceId };
+      const labels = { agent_id, collector: c.instanceId };
       if (c.lastDurationMs !== null) this.duration.set(labels, c.lastDurationMs / 1000);
       if (c.ok !== null) this.success.set(labels, c.ok ? 1 : 0);
       this.failures.inc(labels, c.failures);
@@ -78,8 +80,8 @@ export class PrometheusMetrics {
       for (const [key, value] of Object.entries(own ?? {})) {
         const n = typeof value === 'boolean' ? Number(value) : typeof value === 'number' && Number.isFinite(value) ? value : undefined;
         if (n === undefined) continue;
-        const series = { name: `transport_${metricKey(key)}`, labels: { transport: instanceId }, value: n };
-        this.setAll([series], ['transport'], 'transport');
+        const series = { name: `transport_${metricKey(key)}`, labels: { agent_id, transport: instanceId }, value: n };
+        this.setAll([series], ['agent_id', 'transport'], 'transport');
       }
     }
     return this.registry.metrics();

@@ -113,7 +113,7 @@ describe('prometheus transport: report metrics', () => {
     exporter.transport.send(report({ collector_success: 7, gpu_device_temperature_celsius: 9, cpu_percent: 4 }));
     await exporter.scrape();
     const page = await exporter.scrape();
-    expect(page.samples('sidecar_collector_success')).toEqual([{ name: 'sidecar_collector_success', labels: { collector: 'cpu' }, value: 1 }]);
+    expect(page.samples('sidecar_collector_success')).toEqual([{ name: 'sidecar_collector_success', labels: { agent_id: 'gpu-box-1', collector: 'cpu' }, value: 1 }]);
     expect(page.samples('sidecar_gpu_device_temperature_celsius')).toEqual([]);
     expect(page.value('sidecar_cpu_percent')).toBe(4);
     const warnings = exporter.log.records().filter((r) => r.level === 40).map((r) => r.metric);
@@ -230,7 +230,7 @@ describe('prometheus transport: the sidecar’s health', () => {
     const page = await exporter.scrape();
     const ws = { transport: 'websocket' };
     expect(page.family('sidecar_transport_identified').type).toBe('gauge');
-    expect(page.samples('sidecar_transport_identified')).toEqual([{ name: 'sidecar_transport_identified', labels: ws, value: 1 }]);
+    expect(page.samples('sidecar_transport_identified')).toEqual([{ name: 'sidecar_transport_identified', labels: { agent_id: 'gpu-box-1', ...ws }, value: 1 }]);
     expect(page.value('sidecar_transport_sent', ws)).toBe(7);
     expect(page.value('sidecar_transport_buffered', ws)).toBe(0);
     expect(page.value('sidecar_transport_dropped', ws)).toBe(2);
