@@ -22,7 +22,7 @@ async function configFile(options: Record<string, unknown>): Promise<string> {
   await writeFile(file, JSON.stringify({
     agent: { id: 'gpu-box-1', initial_delay_ms: 0, interval_ms: 200 },
     collectors: [{ plugin: 'cpu' }],
-    transports: [{ plugin: 'websocket', options: { reconnect_initial_ms: 100, reconnect_max_ms: 200, ...options } }],
+    transports: [{ plugin: 'websocket', options: { reconnect_initial_ms: 100, reconnect_max_ms: 200, reconnect_spread_ms: 100, ...options } }],
   }));
   return file;
 }

@@ -35,7 +35,7 @@ async function config(token: string): Promise<string> {
     // 400, not 200: a scheduled collection is cut off at 90 % of the interval, and cpu's first one samples for 250 ms.
     agent: { id: 'hub-test-agent', initial_delay_ms: 0, interval_ms: 400 },
     collectors: [{ plugin: 'cpu' }, { plugin: 'memory' }],
-    transports: [{ plugin: 'websocket', options: { url: '${HUB_URL}', token, reconnect_initial_ms: 100, reconnect_max_ms: 200 } }],
+    transports: [{ plugin: 'websocket', options: { url: '${HUB_URL}', token, reconnect_initial_ms: 100, reconnect_max_ms: 200, reconnect_spread_ms: 100 } }],
   }));
   return file;
 }

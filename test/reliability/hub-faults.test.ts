@@ -61,7 +61,7 @@ describe('hub restart with reports produced during the outage', () => {
       {
         agent: { id: 'rel-agent', initial_delay_ms: 0, interval_ms: 100 },
         collectors: [{ plugin: 'ticker' }],
-        transports: [{ plugin: 'websocket', options: { url: first.url, token: 'tok-rel-restart-77', replay: 'all', reconnect_initial_ms: 50, reconnect_max_ms: 400 } }],
+        transports: [{ plugin: 'websocket', options: { url: first.url, token: 'tok-rel-restart-77', replay: 'all', reconnect_initial_ms: 50, reconnect_max_ms: 400, reconnect_spread_ms: 100 } }],
       },
       [ticker],
       cleanups,

@@ -25,7 +25,7 @@ async function configFile(doc: unknown): Promise<string> {
 }
 
 function wsEntry(url: string, extra: Record<string, unknown> = {}) {
-  return { plugin: 'websocket', options: { url, token: TOKEN, reconnect_initial_ms: 50, reconnect_max_ms: 200, ...extra } };
+  return { plugin: 'websocket', options: { url, token: TOKEN, reconnect_initial_ms: 50, reconnect_max_ms: 200, reconnect_spread_ms: 50, ...extra } };
 }
 
 describe('the token never leaks', () => {

@@ -76,6 +76,15 @@ const options = strictObject({
   ),
   max_report_age_ms: ms(1000, 86_400_000, 60_000, 'With replay "latest", a waiting report older than this is never sent as the present.'),
   stable_after_ms: ms(0, 3_600_000, 30_000, 'The reconnect backoff starts over only after a connection stayed identified this long.'),
+  // 45 s: a fleet cut off together (a hub restart) comes back spread over 45 s, about 2 % of it in any second,
+  // while one host's gap at the hub stays under its 90 s staleness: its last report (at most one 30 s interval
+  // old when the connection drops) plus 45 s is 75 s, and replay "latest" sends the present right after identify.
+  reconnect_spread_ms: ms(
+    0,
+    3_600_000,
+    45_000,
+    'The first reconnect after losing an identified connection waits a random delay below this (0: none), so a fleet cut off by a hub restart does not come back in the same second.',
+  ),
   rate_limits: v.optional(
     strictObject({
       normal: tier(60, 1000, 'report (normal tier)'),

@@ -39,9 +39,12 @@ export interface HubLinkSetup {
  * what keeps identifies within the heavy tier (AttemptWindow: 10 a minute by default). The backoff starts over
  * only after a connection stayed identified for `stable_after_ms`: a hub that drops every connection right after
  * `identified` (or on a frame it cannot take: 1007, 1009, 1011) sees the delays grow, not a tight loop.
+ * After losing an identified connection the first reconnect also waits a random part of `reconnect_spread_ms`
+ * (reconnectSpreadMs), so a fleet cut off together by a hub restart does not come back in the same second.
  */
 export class HubLink {
   readonly #backoff: Backoff;
+  readonly #random: () => number;
   #state: LinkState = 'stopped';
   #closing = false;
   readonly #identifies: AttemptWindow;
@@ -60,6 +63,7 @@ export class HubLink {
     private readonly ctx: TransportContext<WebsocketOptions>,
     private readonly setup: HubLinkSetup,
   ) {
+    this.#random = setup.random ?? Math.random;
     this.#backoff = createBackoff({ initialMs: ctx.options.reconnect_initial_ms, maxMs: ctx.options.reconnect_max_ms, random: setup.random });
     this.#identifies = new AttemptWindow(ctx.options.rate_limits.heavy, () => setup.timers.monotonic());
   }
@@ -168,7 +172,9 @@ export class HubLink {
       this.#flapping = false;
     }
     const cooldown = code === 1008 ? cooldownMs(reason) : 0;
-    const delay = Math.max(this.#backoff.next(), cooldown, this.#identifies.waitMs());
+    // The spread only on losing an identified connection: a failed attempt is already spread by the backoff.
+    const spread = held === undefined ? 0 : reconnectSpreadMs(this.ctx.options.reconnect_spread_ms, this.#random);
+    const delay = Math.max(this.#backoff.next(), spread, cooldown, this.#identifies.waitMs());
     const why = error ?? (reason ? `code ${code}: ${reason}` : `code ${code}`);
     const fields = { url: this.setup.safeUrl, code, retry_in_ms: delay };
     if (flap && !this.#flapping) {
@@ -186,4 +192,16 @@ export class HubLink {
     this.#failing = true;
     this.#timer = this.setup.timers.set(() => this.connect(), delay);
   }
+}
+
+/**
+ * reconnectSpreadMs draws the wait before the first reconnect after an identified connection was lost: uniform in
+ * [0, spreadMs), 0 when spreadMs is 0. A fleet cut off together (a hub restart) then comes back spread over
+ * `spreadMs` instead of within the first backoff delay, like the jittered first retry of AWS SDKs or Envoy.
+ */
+export function reconnectSpreadMs(spreadMs: number, random: () => number): number {
+  if (spreadMs <= 0) return 0;
+  // Clamped into [0, 1): an injected random of exactly 1 still stays below the spread.
+  const r = Math.min(Math.max(random(), 0), 1 - Number.EPSILON);
+  return Math.floor(r * spreadMs);
 }

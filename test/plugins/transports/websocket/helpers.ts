@@ -45,7 +45,8 @@ export async function build(raw: Record<string, unknown>, extra: BuildExtra = {}
   const ctx: TransportContext<WebsocketOptions> = {
     name: 'websocket',
     instanceId: 'websocket',
-    options: await parseOptions({ token: TOKEN, reconnect_initial_ms: 20, reconnect_max_ms: 100, ...raw }),
+    // No reconnect spread unless a test asks for one: these tests reconnect within the short backoff above.
+    options: await parseOptions({ token: TOKEN, reconnect_initial_ms: 20, reconnect_max_ms: 100, reconnect_spread_ms: 0, ...raw }),
     logger,
     agent: AGENT,
     configDir: extra.configDir ?? process.cwd(),

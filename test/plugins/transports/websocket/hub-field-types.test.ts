@@ -24,7 +24,7 @@ describe('end to end: a collector returning a hub field of the wrong type', () =
       config: testConfig({
         agent: { id: 'e2e-types', initial_delay_ms: 0, interval_ms: 100 },
         collectors: [{ plugin: 'stringly-cpu' }, { plugin: 'memory' }],
-        transports: [{ plugin: 'websocket', options: { url: hub.url, token: TOKEN, reconnect_initial_ms: 50, reconnect_max_ms: 200 } }],
+        transports: [{ plugin: 'websocket', options: { url: hub.url, token: TOKEN, reconnect_initial_ms: 50, reconnect_max_ms: 200, reconnect_spread_ms: 50 } }],
       }),
       logger: log.logger,
       builtins: builtins(stringly, BUILTIN_PLUGINS.get('memory')!, BUILTIN_PLUGINS.get('websocket')!),

@@ -211,6 +211,7 @@ describe('websocket options', () => {
       replay: 'latest',
       max_report_age_ms: 60_000,
       stable_after_ms: 30_000,
+      reconnect_spread_ms: 45_000,
       rate_limits: { normal: { capacity: 60, refill_ms: 1000 }, heavy: { capacity: 10, refill_ms: 6000 }, light: { capacity: 120, refill_ms: 500 } },
     });
   });
