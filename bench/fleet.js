@@ -43,7 +43,7 @@ async function freePort() {
 }
 
 /** Arrivals collects what every hub incarnation reported: identify and report times, refusals, errors. */
-const arrivals = { identifies: [], reports: [], refused: [], errors: [], cpu: [] };
+const arrivals = { identifies: [], reports: [], refused: [], errors: [], cpu: [], frames: [] };
 
 /** startHub starts a hub process on `port` and resolves once it listens. */
 async function startHub(port, incarnation) {
@@ -61,6 +61,7 @@ async function startHub(port, incarnation) {
       arrivals.refused[incarnation] = m.refused;
       arrivals.errors[incarnation] = m.errors;
       arrivals.cpu[incarnation] = m.cpu;
+      arrivals.frames[incarnation] = m.frames;
     });
     hub.exited.then(({ code, signal }) => reject(new Error(`hub exited (${code ?? signal}) before listening: ${hub.stderr.trim()}`)));
   });
@@ -108,6 +109,13 @@ async function startFleet(url, jitterMs) {
 function reportWindow(startedAt, jitterMs) {
   const from = startedAt + INITIAL_DELAY_MS + Math.max(jitterMs, INTERVAL_MS - INITIAL_DELAY_MS);
   return { from, to: from + WINDOW_ROUNDS * INTERVAL_MS };
+}
+
+/** hubCost is the hub processes' CPU over the run (their start-up included) and per frame they received. */
+function hubCost() {
+  const cpuUs = arrivals.cpu.reduce((sum, c) => sum + (c ? c.user + c.system : 0), 0);
+  const frames = arrivals.frames.reduce((sum, n) => sum + (n ?? 0), 0);
+  return { cpu_s: Math.round(cpuUs / 1e4) / 100, frames, cpu_us_per_frame: frames ? Math.round(cpuUs / frames) : null };
 }
 
 /** loopDelay watches the agents' shared event loop: a saturated loop would delay every agent's timers alike. */
@@ -178,7 +186,7 @@ const result = {
   reports_jitter: { jitter_ms: jitterMs, ...jittered },
   refused,
   error_answers: arrivals.errors.reduce((a, b) => a + b, 0),
-  hub_process: { cpu_s: Math.round(arrivals.cpu.reduce((sum, c) => sum + (c ? c.user + c.system : 0), 0) / 1e4) / 100 },
+  hub_process: hubCost(),
   agents_process: {
     wall_s: Math.round(wallS),
     cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),

@@ -13,6 +13,8 @@ let seen = 0;
 let identifies = [];
 let reports = [];
 let errors = 0;
+/** frames counts every JSON frame the hub received, for its CPU cost per frame. */
+let frames = 0;
 // print is called as each report is accepted and stored: its arrival time, exact.
 const hub = await startDevHub({ port, host: '127.0.0.1', print: () => void reports.push(at()) });
 
@@ -22,6 +24,7 @@ function scan() {
   const received = hub.received;
   for (; seen < received.length; seen++) {
     const frame = received[seen];
+    frames++;
     if (!frame.accepted && !frame.refused) errors++;
     if (!frame.accepted) continue;
     if (frame.type === 'identify') identifies.push(now);
@@ -34,7 +37,7 @@ function scan() {
 }
 setInterval(scan, 50);
 setInterval(() => {
-  process.send?.({ kind: 'batch', identifies, reports, refused: { ...hub.state.refused }, errors, cpu: process.cpuUsage() });
+  process.send?.({ kind: 'batch', identifies, reports, refused: { ...hub.state.refused }, errors, frames, cpu: process.cpuUsage() });
   identifies = [];
   reports = [];
 }, 200);
