@@ -331,6 +331,8 @@ async function main() {
             token: TOKEN,
             reconnect_initial_ms: 100,
             reconnect_max_ms: 2000,
+            // A small spread: the hub flaps every 2-8 s, and the soak is about reconnecting often, not a fleet.
+            reconnect_spread_ms: 200,
             ping_interval_ms: 1000,
             pong_timeout_ms: 1000,
             handshake_timeout_ms: 2000,
