@@ -3,7 +3,7 @@ import type { GpuOptions } from './config.js';
 import { gpuFields, NO_GPU_FIELDS, type GpuDevice } from './devices.js';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmi } from './nvidia-smi.js';
 import { parseRocmSmi, ROCM_SMI_ARGS } from './rocm-smi.js';
-import { runTool, ToolNotFoundError, type RunTool } from './run-tool.js';
+import { runTool, ToolNotFoundError, type RunTool } from '../shared/run-tool.js';
 
 /** GpuTool is one vendor's command line tool: how to run it and how to read what it prints. */
 interface GpuTool {

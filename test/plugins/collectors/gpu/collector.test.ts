@@ -7,7 +7,7 @@ import type { GpuOptions } from '../../../../src/plugins/collectors/gpu/config.j
 import { NVIDIA_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/nvidia-smi.js';
 import { ROCM_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/rocm-smi.js';
 import { memoryLogger } from '../../../helpers/memory-logger.js';
-import { argsOf, fakeTool, printing, removeTempDirs, tempDir } from './fake-tools.js';
+import { argsOf, fakeTool, printing, removeTempDirs, tempDir } from '../shared/fake-tools.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const NULLS = { vram_total_bytes: null, gpu_vram_used_bytes: null, gpu_util_percent: null, gpus: null };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuCollector, resolveCommand } from '../../../../src/plugins/collectors/gpu/index.js';
 import { memoryLogger } from '../../../helpers/memory-logger.js';
-import { fakeTool, removeTempDirs, tempDir } from './fake-tools.js';
+import { fakeTool, removeTempDirs, tempDir } from '../shared/fake-tools.js';
 
 afterEach(removeTempDirs);
 
