@@ -6,6 +6,7 @@ import { createGpuCollector } from '../../../../src/plugins/collectors/gpu/colle
 import type { GpuOptions } from '../../../../src/plugins/collectors/gpu/config.js';
 import { NVIDIA_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/nvidia-smi.js';
 import { ROCM_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/rocm-smi.js';
+import { runTool } from '../../../../src/plugins/collectors/shared/run-tool.js';
 import { memoryLogger } from '../../../helpers/memory-logger.js';
 import { argsOf, fakeTool, printing, removeTempDirs, tempDir } from '../shared/fake-tools.js';
 
@@ -16,9 +17,10 @@ const never = () => new AbortController().signal;
 /** setup makes a directory whose nvidia-smi and rocm-smi do not exist until a test writes them. */
 function setup(vendor: GpuOptions['vendor'] = 'auto') {
   const dir = tempDir();
-  const options = { vendor, nvidia_smi: path.join(dir, 'nvidia-smi'), rocm_smi: path.join(dir, 'rocm-smi') };
+  // sysfs_path is the same empty folder: no class/drm there, so no amdgpu card, whatever this machine has.
+  const options = { vendor, nvidia_smi: path.join(dir, 'nvidia-smi'), rocm_smi: path.join(dir, 'rocm-smi'), amd_source: 'auto' as const, sysfs_path: dir };
   const log = memoryLogger('info');
-  const collector = createGpuCollector(options, log.logger);
+  const collector = createGpuCollector(options, log.logger, { platform: 'linux', env: {}, run: runTool });
   const infos = () => log.records().filter((r) => r['level'] === 30);
   return { dir, options, collector, infos };
 }
@@ -42,7 +44,7 @@ describe.skipIf(process.platform === 'win32')('gpu collector with fake tools', (
     const { dir, collector, infos } = setup();
     for (let i = 0; i < 4; i++) expect(await collector.collect(never())).toEqual(NULLS);
     expect(infos()).toHaveLength(1);
-    expect(infos()[0]).toMatchObject({ msg: expect.stringMatching(/^No GPU tool found \(tried .*nvidia-smi, .*rocm-smi\)/) });
+    expect(infos()[0]).toMatchObject({ msg: expect.stringMatching(/^No GPU tool found \(tried .*nvidia-smi, .*rocm-smi, .*class\/drm \(amdgpu\)\); GPU fields are null$/) });
 
     const nvidia = fakeTool(dir, 'nvidia-smi', 'echo "0, X, 1, 1, 1, 1"');
     expect((await collector.collect(never())).gpu_util_percent).toBe(1);

@@ -16,7 +16,9 @@ describe('gpu manifest', () => {
   });
 
   it('fills the defaults', () => {
-    expect(validate({})).toEqual({ value: { vendor: 'auto', nvidia_smi: 'nvidia-smi', rocm_smi: 'rocm-smi' } });
+    expect(validate({})).toEqual({
+      value: { vendor: 'auto', nvidia_smi: 'nvidia-smi', rocm_smi: 'rocm-smi', amd_source: 'auto', sysfs_path: '/sys' },
+    });
     expect(validate({ vendor: 'amd', rocm_smi: '/opt/rocm/bin/rocm-smi' })).toMatchObject({ value: { vendor: 'amd', rocm_smi: '/opt/rocm/bin/rocm-smi' } });
   });
 
@@ -45,7 +47,7 @@ describe('gpu manifest', () => {
     const ctx = {
       name: 'gpu',
       instanceId: 'gpu',
-      options: { vendor: 'nvidia' as const, nvidia_smi: './my-smi', rocm_smi: 'rocm-smi' },
+      options: { vendor: 'nvidia' as const, nvidia_smi: './my-smi', rocm_smi: 'rocm-smi', amd_source: 'auto' as const, sysfs_path: '/sys' },
       logger,
       agent: { id: 'a', name: 'a' },
       configDir: dir,
