@@ -26,8 +26,19 @@ describe('gpu manifest', () => {
     [{ vendor: 'intel' }, 'vendor'],
     [{ nvidia_smi: '' }, 'nvidia_smi'],
     [{ rocm_smi: 42 }, 'rocm_smi'],
+    [{ amd_source: 'opencl' }, 'amd_source'],
+    [{ sysfs_path: '' }, 'sysfs_path'],
   ])('rejects %j', (options, key) => {
     expect(validate(options)).toMatchObject({ issues: [{ path: [key] }] });
+  });
+
+  it.each(['nvidia-smi.bat', 'C:\\tools\\rocm-smi.CMD', './wrap.cmd '])('refuses %j as a tool: a .bat or .cmd runs only through a shell', (tool) => {
+    for (const key of ['nvidia_smi', 'rocm_smi']) {
+      expect(validate({ [key]: tool })).toMatchObject({
+        issues: [{ path: [key], message: 'is a .bat or .cmd file, which Windows runs only through a shell; give the program itself (the .exe)' }],
+      });
+    }
+    expect(validate({ nvidia_smi: 'C:\\batch\\nvidia-smi.exe' })).not.toHaveProperty('issues');
   });
 
   it('rejects unknown options', () => {
