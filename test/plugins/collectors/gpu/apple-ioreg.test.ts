@@ -52,6 +52,10 @@ describe('parseIoregText', () => {
 
   it('reads entries printed inside a tree (lines prefixed with |), and nothing from empty output', () => {
     expect(parseIoregText('    | +-o A  <class B, id 0x2>\n    | |   "k" = 1\n')).toEqual([{ name: 'A', className: 'B', properties: { k: 1 } }]);
+    expect(parseIoregText('+-o Apple Internal Keyboard / Trackpad  <class AppleDeviceManagementHIDEventService, id 0x3>\n')[0]).toMatchObject({
+      name: 'Apple Internal Keyboard / Trackpad',
+      className: 'AppleDeviceManagementHIDEventService',
+    });
     expect(parseIoregText('')).toEqual([]);
   });
 });
