@@ -64,6 +64,9 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'sidecar-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const { startDevHub } = await import('../dist/hub/dev-hub.js');
 
+/** UNLIMITED lifts the websocket transport's own copy of the hub's rate tiers (see daemonConfig). */
+const UNLIMITED = { normal: { capacity: 100_000, refill_ms: 1 }, light: { capacity: 100_000, refill_ms: 1 } };
+
 /** daemonConfig writes a plugins.json for the daemon (with `extra` noop collectors loaded by path). */
 function daemonConfig(file, agentId, ollamaUrl, hubUrl, extra = 0) {
   const collectors = [
@@ -75,7 +78,9 @@ function daemonConfig(file, agentId, ollamaUrl, hubUrl, extra = 0) {
   const doc = {
     agent: { id: agentId, initial_delay_ms: 0, interval_ms: opts.intervalMs },
     collectors,
-    transports: [{ plugin: 'websocket', options: { url: hubUrl } }],
+    // Ten reports a second is a stress setting the real hub would refuse (1 a second after a burst of 60): the
+    // sender's budgets and the bench hub's tiers are lifted, so every cycle is delivered and measured.
+    transports: [{ plugin: 'websocket', options: { url: hubUrl, rate_limits: UNLIMITED } }],
   };
   writeFileSync(join(tmp, file), JSON.stringify(doc, null, 2));
   return join(tmp, file);
@@ -87,7 +92,7 @@ writeFileSync(
 );
 
 const ollama = await startFakeOllama();
-const hub = await startDevHub({ port: 0, host: '127.0.0.1', print: () => {} });
+const hub = await startDevHub({ port: 0, host: '127.0.0.1', print: () => {}, rateLimits: false });
 log(`fake Ollama ${ollama.url} (${ollama.fixture}), hub ${hub.url}, tmp ${tmp}`);
 
 // Each daemon keeps its status file (if this tree's `run` writes one) in the temp dir, not in the shared default.

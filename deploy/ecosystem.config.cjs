@@ -19,6 +19,8 @@ module.exports = {
       name: 'llm-sidecar',
       script: path.join(root, 'dist', 'cli.js'),
       args: ['run'],
+      // V8's optimizing compiler costs this daemon about 6 MiB for no measurable speed (bench/FINDINGS.md, 2b/2c).
+      node_args: ['--no-opt'],
       cwd: root,
       exec_mode: 'fork',
       instances: 1,

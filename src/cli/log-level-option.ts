@@ -16,13 +16,13 @@ function parseLogLevelFlag(value: string): string {
  * `run`), sees the same level.
  */
 export function addLogLevelOption(program: Command): void {
-  for (const command of program.commands) {
-    command.addOption(
-      new Option('--log-level <level>', 'log level, overriding $LOG_LEVEL (fatal, error, warn, info, debug, trace, silent)').argParser(parseLogLevelFlag),
-    );
-  }
+  const option = () =>
+    new Option('--log-level <level>', 'log level, overriding $LOG_LEVEL (fatal, error, warn, info, debug, trace, silent)').argParser(parseLogLevelFlag);
+  // Before the command (`sidecar --log-level debug run`) or after it (`sidecar run --log-level debug`).
+  program.addOption(option());
+  for (const command of program.commands) command.addOption(option());
   program.hook('preAction', (_program, command) => {
-    const level = command.opts().logLevel as string | undefined;
+    const level = (command.opts().logLevel ?? command.optsWithGlobals().logLevel) as string | undefined;
     if (level !== undefined) process.env.LOG_LEVEL = level;
   });
 }

@@ -28,6 +28,8 @@ export interface SessionSetup {
   readonly state: HubState;
   /** tasks: push a `task_assign` to each connection once identified, as the hub's scheduler does to idle agents. */
   readonly tasks: boolean;
+  /** rateLimits: apply the hub's three tiers (false only for benchmarks that send faster than the real hub allows). */
+  readonly rateLimits: boolean;
   /** nextTaskId numbers the pushed tasks. */
   readonly nextTaskId: () => string;
 }
@@ -76,7 +78,7 @@ export function runSession(ws: WebSocket, connection: number, setup: SessionSetu
     }
     const { type, frame, errors } = parsed;
     // Nothing is rate-limited before identified (PROTOCOL.md); after, every frame spends from its tier.
-    if (agentId !== null) {
+    if (agentId !== null && setup.rateLimits) {
       const tier = tierOf(type);
       const verdict = setup.state.rates(agentId).take(tier);
       if (!verdict.ok) {

@@ -26,6 +26,11 @@ export interface DevHubOptions {
   readonly maxPayload?: number;
   /** tasks: push a `task_assign` to every connection once identified, as the real hub does (default false). */
   readonly tasks?: boolean;
+  /**
+   * rateLimits: apply the real hub's rate tiers (default true). `npm run bench` turns them off to measure the cost
+   * of a report at ten a second, which the real hub would refuse.
+   */
+  readonly rateLimits?: boolean;
   /** clock: wall time for stamps and pongs, monotonic for rate buckets and ages (default: the real clocks). */
   readonly clock?: HubClock;
 }
@@ -66,7 +71,7 @@ export async function startDevHub(opts: DevHubOptions = {}): Promise<DevHub> {
   wss.on('connection', (ws, req) => {
     const connection = ++connections;
     logger.info({ connection, remote: req.socket.remoteAddress }, 'Sidecar connected');
-    runSession(ws, connection, { token, silenceMs, logger, print, received, state, tasks: opts.tasks ?? false, nextTaskId });
+    runSession(ws, connection, { token, silenceMs, logger, print, received, state, tasks: opts.tasks ?? false, nextTaskId, rateLimits: opts.rateLimits ?? true });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -32,7 +32,7 @@ describe('sidecar print-config', () => {
     expect(run.stdout).not.toContain(TOKEN);
     expect(run.stdout).not.toContain(':pw@');
     const printed = JSON.parse(run.stdout) as Record<string, any>;
-    expect(printed.agent).toEqual({ id: 'printed', name: 'printed', initial_delay_ms: 5000, interval_ms: 30000 });
+    expect(printed.agent).toEqual({ id: 'printed', name: 'printed', initial_delay_ms: 5000, interval_ms: 30000, jitter_ms: 0, identify_timeout_ms: 1000 });
     expect(printed.collectors[0]).toEqual({ plugin: 'cpu', enabled: true, timeout_ms: 2000, isolate: false, options: { first_window_ms: 250 } });
     expect(printed.collectors[1].options).toEqual({ url: 'http://10.0.0.5:11434', models: true });
     expect(printed.collectors[2]).toMatchObject({ plugin: 'gpu', enabled: false });

@@ -68,8 +68,12 @@ describe('sidecar run', () => {
     await waitFor(() => 'cpu_percent' in seen.at(-1)!, 'a report from the reloaded config');
     expect(seen.at(-1)).not.toHaveProperty('ram_total_bytes');
 
+    let logged = '';
+    child.stderr!.on('data', (chunk: Buffer | string) => (logged += String(chunk)));
     await writeFile(file, '{ "collectors": [ { "plugin": "cpu", "enabled": "maybe" } ] }');
     child.kill('SIGHUP');
+    // Reloads start at least 1 s apart (a burst of SIGHUPs is coalesced), so wait for this one to be tried.
+    await waitFor(() => logged.includes('Reload failed'), 'the failed reload');
     const count = seen.length;
     await waitFor(() => seen.length >= count + 3, 'reports after a failed reload');
     expect(seen.at(-1)).toHaveProperty('cpu_percent');

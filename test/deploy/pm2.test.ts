@@ -15,7 +15,7 @@ describe('deploy/ecosystem.config.cjs (pm2)', () => {
     expect(app.script).toBe(CLI);
     expect(existsSync(app.script as string)).toBe(true);
     expect(app.cwd).toBe(path.resolve(ROOT));
-    expect(app).toMatchObject({ exec_mode: 'fork', instances: 1, args: ['run'] });
+    expect(app).toMatchObject({ exec_mode: 'fork', instances: 1, args: ['run'], node_args: ['--no-opt'] });
     await expectCliCommand((app.args as string[])[0]!, app.args as string[]);
   }, 30_000);
 
@@ -41,6 +41,6 @@ describe('deploy/ecosystem.config.cjs (pm2)', () => {
     const config = path.join(dir, 'plugins.json');
     const env = { ...(app.env as NodeJS.ProcessEnv), SIDECAR_CONFIG: config };
     // With shutdown_with_message pm2's stop is the IPC message 'shutdown' (its God.killProcess: proc.send('shutdown')).
-    await runsAndStops({ argv: [process.execPath, app.script as string, ...(app.args as string[])], cwd: app.cwd as string, env, config, ipc: true }, { message: 'shutdown' }, app.kill_timeout as number);
+    await runsAndStops({ argv: [process.execPath, ...(app.node_args as string[]), app.script as string, ...(app.args as string[])], cwd: app.cwd as string, env, config, ipc: true }, { message: 'shutdown' }, app.kill_timeout as number);
   }, 60_000);
 });

@@ -39,7 +39,8 @@ describe('deploy/windows/sidecar-service.xml (WinSW)', async () => {
     expect(service.name).toBe('service');
     expect(one('id').text).toMatch(/^[A-Za-z0-9-]+$/);
     expect(one('executable').text).toBe('%ProgramFiles%\\nodejs\\node.exe');
-    const [script, ...args] = commandLine(expand(one('arguments').text));
+    const [flag, script, ...args] = commandLine(expand(one('arguments').text));
+    expect(flag).toBe('--no-opt');
     expect(path.win32.normalize(script!)).toBe('C:\\sidecar\\dist\\cli.js');
     expect(inCheckout(path.win32.normalize(script!))).toBe(CLI);
     expect(existsSync(CLI)).toBe(true);
@@ -72,10 +73,10 @@ describe('deploy/windows/sidecar-service.xml (WinSW)', async () => {
   });
 
   it('runs what it names and stops cleanly on Ctrl+C (SIGINT) within <stoptimeout>', async () => {
-    const [script, ...args] = commandLine(expand(one('arguments').text));
+    const [flag, script, ...args] = commandLine(expand(one('arguments').text));
     const dir = await scratch();
     const config = path.join(dir, 'ProgramData', 'sidecar', 'plugins.json');
-    const launch = { argv: [process.execPath, inCheckout(path.win32.normalize(script!)), ...args], cwd: inCheckout(path.win32.normalize(expand(one('workingdirectory').text))), env: { ...env, SIDECAR_CONFIG: config }, config };
+    const launch = { argv: [process.execPath, flag!, inCheckout(path.win32.normalize(script!)), ...args], cwd: inCheckout(path.win32.normalize(expand(one('workingdirectory').text))), env: { ...env, SIDECAR_CONFIG: config }, config };
     await runsAndStops(launch, 'SIGINT', winswDuration(one('stoptimeout').text));
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { CollectorEntry, TransportEntry } from '../../core/config/sidecar-config.js';
+import { DEFAULT_COLLECT_TIMEOUT_MS } from '../../core/plugins/collector-slot.js';
 import { resolvePlugins, type ResolvedCollector, type ResolvedTransport } from '../../core/plugins/resolve-entries.js';
 import { CENSOR, redactSecretFields, urlPasswords } from '../../core/secret-keys.js';
 import { setup } from '../setup.js';
@@ -13,10 +14,14 @@ export async function printConfigCommand(opts: { config?: string }): Promise<voi
   const resolved = await resolvePlugins(config, builtins);
   const optionsOf = (entry: CollectorEntry | TransportEntry, list: ReadonlyArray<ResolvedCollector | ResolvedTransport>) =>
     list.find((r) => r.entry === entry)?.options ?? entry.options;
-  const { agent } = config;
   const effective = {
-    agent: { id: agent.id, name: agent.name, initial_delay_ms: agent.initial_delay_ms, interval_ms: agent.interval_ms },
-    collectors: config.collectors.map((entry) => ({ ...entry, options: optionsOf(entry, resolved.collectors) })),
+    agent: config.agent,
+    collectors: config.collectors.map((entry) => ({
+      ...entry,
+      // The schema leaves timeout_ms out when the file does (so a cut default is not warned about); the slot fills it.
+      timeout_ms: entry.timeout_ms ?? DEFAULT_COLLECT_TIMEOUT_MS,
+      options: optionsOf(entry, resolved.collectors),
+    })),
     transports: config.transports.map((entry) => ({ ...entry, options: optionsOf(entry, resolved.transports) })),
   };
   process.stdout.write(`${scrubber.scrub(JSON.stringify(withoutUrlPasswords(redactSecretFields(effective)), null, 2))}\n`);

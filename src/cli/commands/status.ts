@@ -102,9 +102,7 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
     location = await locateStatusFile(opts);
   } catch (err) {
     // A health check answers 0 or 1 only (Docker reserves 2): a config it cannot read is "unhealthy".
-    process.stdout.write(`unhealthy: cannot find the status file: ${(err as Error).message.split('\n').join('; ')}\n`);
-    process.exitCode = 1;
-    return;
+    return unhealthy(opts, `cannot find the status file: ${(err as Error).message.split('\n').join('; ')}`);
   }
   let doc: StatusDocument;
   let file = location.file;
@@ -117,12 +115,16 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
     const missing = code === 'ENOENT';
     const reason = missing ? 'no status file' : `unreadable status file (${(err as Error).message})`;
     const where = missing && location.fallback ? `${location.file} or ${location.fallback}` : (failed ?? file);
-    process.stdout.write(`unhealthy: ${reason} at ${where} (is "sidecar run" running with the same --status-file?)\n`);
-    process.exitCode = 1;
-    return;
+    return unhealthy(opts, `${reason} at ${where} (is "sidecar run" running with the same --status-file?)`);
   }
   const verdict = judge(doc, Date.now(), opts.maxAge);
   if (opts.json) process.stdout.write(`${JSON.stringify({ ...verdict, status: doc }, null, 2)}\n`);
   else process.stdout.write(`${verdict.healthy ? 'healthy' : `unhealthy: ${verdict.reasons.join('; ')}`}; ${verdict.summary}\n`);
   process.exitCode = verdict.healthy ? 0 : 1;
+}
+
+/** unhealthy answers 1 without a status to judge, as one line, or with --json in the verdict's shape. */
+function unhealthy(opts: StatusOptions, reason: string): void {
+  process.stdout.write(opts.json ? `${JSON.stringify({ healthy: false, reasons: [reason], summary: '', status: null }, null, 2)}\n` : `unhealthy: ${reason}\n`);
+  process.exitCode = 1;
 }

@@ -58,6 +58,10 @@ async function call(id: number, method: CallMethod): Promise<void> {
 }
 
 async function dispose(): Promise<void> {
+  // A dispose that arrives while the plugin is still being created (a replacement worker disposed at shutdown)
+  // waits for create to settle: otherwise the instance created a moment later would never be disposed. Whether
+  // the message arrives before or after create depends on the Node version's worker timing (20 vs 22 and 24).
+  await started.catch(() => undefined);
   try {
     await instance?.dispose?.();
   } catch (err) {
@@ -81,7 +85,8 @@ port.on('message', (message: HostMessage) => {
   }
 });
 
-start().then(
+const started = start();
+started.then(
   () => post({ type: 'ready' }),
   (err: unknown) => post({ type: 'failed', message: describeError(err) }),
 );

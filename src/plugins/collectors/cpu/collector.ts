@@ -10,9 +10,14 @@ export type ReadCpus = () => CpuSample;
 /**
  * createCpuCollector builds a collector that reports `cpu_percent` over the time since its previous
  * collection. The first collection has no previous sample, so it samples, waits `first_window_ms`
- * (abortable through the signal) and samples again.
+ * (abortable through the signal) and samples again. `platform` says which counters the samples hold
+ * (Windows counts interrupt time inside `sys`); it is the one place the cpu collector looks at the OS.
  */
-export function createCpuCollector(options: CpuOptions, readCpus: ReadCpus = os.cpus): Collector {
+export function createCpuCollector(
+  options: CpuOptions,
+  readCpus: ReadCpus = os.cpus,
+  platform: NodeJS.Platform = process.platform,
+): Collector {
   let previous: CpuSample | undefined;
   return {
     async collect(signal: AbortSignal) {
@@ -26,7 +31,7 @@ export function createCpuCollector(options: CpuOptions, readCpus: ReadCpus = os.
         }
       }
       const next = readCpus();
-      const value = cpuPercent(previous, next);
+      const value = cpuPercent(previous, next, platform);
       previous = next;
       return { cpu_percent: value };
     },

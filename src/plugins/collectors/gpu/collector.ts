@@ -1,64 +1,40 @@
 import type { Collector, Logger } from '../../../plugin.js';
+import { runTool } from '../shared/run-tool.js';
 import type { GpuOptions } from './config.js';
-import { gpuFields, NO_GPU_FIELDS, type GpuDevice } from './devices.js';
-import { NVIDIA_SMI_ARGS, parseNvidiaSmi } from './nvidia-smi.js';
-import { parseRocmSmi, ROCM_SMI_ARGS } from './rocm-smi.js';
-import { runTool, ToolNotFoundError, type RunTool } from './run-tool.js';
+import { gpuFields, NO_GPU_FIELDS } from './devices.js';
+import type { GpuSource } from './gpu-source.js';
+import { gpuSourcesFor, type GpuHost } from './sources.js';
 
-/** GpuTool is one vendor's command line tool: how to run it and how to read what it prints. */
-interface GpuTool {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly parse: (text: string) => GpuDevice[];
-}
-
-/** toolsFor lists the tools to try, in order, for the configured vendor. */
-function toolsFor(options: GpuOptions): GpuTool[] {
-  const nvidia: GpuTool = { command: options.nvidia_smi, args: NVIDIA_SMI_ARGS, parse: parseNvidiaSmi };
-  const amd: GpuTool = { command: options.rocm_smi, args: ROCM_SMI_ARGS, parse: parseRocmSmi };
-  return options.vendor === 'nvidia' ? [nvidia] : options.vendor === 'amd' ? [amd] : [nvidia, amd];
-}
+/** PROCESS_HOST is the real host: this process's OS and environment, tools run by runTool. */
+const PROCESS_HOST: GpuHost = { platform: process.platform, env: process.env, run: runTool };
 
 /**
- * createGpuCollector builds a collector that runs nvidia-smi or rocm-smi (per `vendor`; `auto` tries nvidia-smi,
- * then rocm-smi, and keeps to the first one that exists) once per collection, under the host's deadline.
- * When no tool is installed it reports every field as null and logs that once (again only after a tool had been
- * found and went away). A tool that is there but fails, or prints what cannot be read, rejects the collection
- * with a one-line Error; the host logs it.
+ * createGpuCollector builds a collector that reads the GPUs once per collection, under the host's deadline, from
+ * the sources gpuSourcesFor lists for `vendor` on this OS (the first one present is kept to). When none is
+ * present it reports every field as null and logs that once (again only after a source had been found and went
+ * away). A source that is present but fails, or gives what cannot be read, rejects the collection with a one-line
+ * Error; the host logs it.
  */
-export function createGpuCollector(
-  options: GpuOptions,
-  logger: Pick<Logger, 'info'>,
-  run: RunTool = runTool,
-): Collector {
-  const tools = toolsFor(options);
+export function createGpuCollector(options: GpuOptions, logger: Pick<Logger, 'info'>, host: GpuHost = PROCESS_HOST): Collector {
+  const sources = gpuSourcesFor(options, host);
   const disposed = new AbortController();
-  let found: GpuTool | undefined;
+  let found: GpuSource | undefined;
   let absenceLogged = false;
   return {
     async collect(signal: AbortSignal) {
       const combined = AbortSignal.any([signal, disposed.signal]);
-      const order = found ? [found, ...tools.filter((t) => t !== found)] : tools;
-      for (const tool of order) {
-        let text: string;
-        try {
-          text = await run(tool.command, tool.args, combined);
-        } catch (err) {
-          if (err instanceof ToolNotFoundError) continue;
-          throw err;
-        }
-        found = tool;
+      const order = found ? [found, ...sources.filter((s) => s !== found)] : sources;
+      for (const source of order) {
+        const devices = await source.read(combined);
+        if (devices === undefined) continue;
+        found = source;
         absenceLogged = false;
-        try {
-          return gpuFields(tool.parse(text));
-        } catch (err) {
-          throw new Error(`${tool.command}: unexpected output: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        }
+        return gpuFields(devices);
       }
       found = undefined;
       if (!absenceLogged) {
         absenceLogged = true;
-        const tried = tools.map((t) => t.command).join(', ');
+        const tried = sources.map((s) => s.name).join(', ');
         logger.info({ tried }, `No GPU tool found (tried ${tried}); GPU fields are null`);
       }
       return NO_GPU_FIELDS;

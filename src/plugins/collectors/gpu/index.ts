@@ -9,12 +9,13 @@ export function resolveCommand(command: string, configDir: string): string {
 }
 
 /**
- * gpuCollector reports the GPUs' memory and utilisation from nvidia-smi or rocm-smi: `vram_total_bytes`,
- * `gpu_vram_used_bytes`, `gpu_util_percent` and the per-device list `gpus`. All are null when neither tool exists.
+ * gpuCollector reports the GPUs' memory and utilisation: `vram_total_bytes`, `gpu_vram_used_bytes`,
+ * `gpu_util_percent` and the per-device list `gpus`, from nvidia-smi, rocm-smi, the amdgpu sysfs files or, on
+ * macOS, ioreg. All are null where none of them is present.
  */
 export const gpuCollector = defineCollector<GpuOptions>({
   name: 'gpu',
-  description: 'GPU memory, utilisation and temperature per device, from nvidia-smi or rocm-smi.',
+  description: 'GPU memory, utilisation and temperature per device, from nvidia-smi, rocm-smi, amdgpu sysfs or ioreg (macOS).',
   fields: ['vram_total_bytes', 'gpu_vram_used_bytes', 'gpu_util_percent', 'gpus'],
   options: gpuOptionsSchema,
   create: (ctx) =>
@@ -23,6 +24,7 @@ export const gpuCollector = defineCollector<GpuOptions>({
         ...ctx.options,
         nvidia_smi: resolveCommand(ctx.options.nvidia_smi, ctx.configDir),
         rocm_smi: resolveCommand(ctx.options.rocm_smi, ctx.configDir),
+        sysfs_path: path.resolve(ctx.configDir, ctx.options.sysfs_path),
       },
       ctx.logger,
     ),

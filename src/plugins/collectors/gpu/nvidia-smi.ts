@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describeValue } from '../../../core/describe-value.js';
 import type { GpuDevice } from './devices.js';
 
@@ -6,6 +7,20 @@ export const NVIDIA_SMI_ARGS: readonly string[] = [
   '--query-gpu=index,name,memory.total,memory.used,utilization.gpu,temperature.gpu',
   '--format=csv,noheader,nounits',
 ];
+
+/** NVIDIA_SMI is the command's default name, looked up on PATH. */
+export const NVIDIA_SMI = 'nvidia-smi';
+
+/**
+ * nvidiaSmiCommands lists where to look for nvidia-smi, in order. The configured command comes first. On Windows,
+ * when it is the default name, the driver's own NVSMI folder follows: older drivers installed nvidia-smi only
+ * there (`%ProgramFiles%\NVIDIA Corporation\NVSMI\nvidia-smi.exe`), not on PATH.
+ */
+export function nvidiaSmiCommands(command: string, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  if (platform !== 'win32' || command !== NVIDIA_SMI) return [command];
+  const programFiles = env['ProgramW6432'] || env['ProgramFiles'] || 'C:\\Program Files';
+  return [command, path.win32.join(programFiles, 'NVIDIA Corporation', 'NVSMI', 'nvidia-smi.exe')];
+}
 
 const MIB = 1024 * 1024;
 /** MAX_MIB keeps bytes a safe integer (whole bytes, as the hub's fields must be): 8 PiB, far beyond any GPU. */

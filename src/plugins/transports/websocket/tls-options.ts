@@ -1,9 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { TransportContext } from '../../../core/contracts/plugin.js';
-import { ErrorCode, SidecarError } from '../../../core/errors.js';
+import { readPemFile, tlsOptionError } from '../shared/pem-file.js';
 import type { WebsocketOptions } from './config.js';
 
 /** HubTls is the TLS material for the hub connection, read from the files the options name. */
@@ -16,27 +14,10 @@ export interface HubTls {
 
 type FileOption = 'ca_file' | 'cert_file' | 'key_file';
 
-/** optionsError is the one-line error for a bad TLS option: its JSON path, the file, what is wrong. */
-function optionsError(option: string, file: string, reason: string, cause?: unknown): SidecarError {
-  return new SidecarError(ErrorCode.PLUGIN_OPTIONS_INVALID, `options.${option}: ${file}: ${reason}`, true, { cause });
-}
-
-/** readPem reads the file an option names (relative to the plugins.json directory) and checks it holds `marker`. */
+/** readPem reads the file an option names, when it names one (see readPemFile). */
 async function readPem(ctx: TransportContext<WebsocketOptions>, option: FileOption, marker: string, what: string) {
   const file = ctx.options[option];
-  if (file === undefined) return undefined;
-  const abs = path.resolve(ctx.configDir, file);
-  let pem: Buffer;
-  try {
-    pem = await readFile(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(err)})`;
-    throw optionsError(option, abs, reason, err);
-  }
-  if (!pem.includes(marker)) throw optionsError(option, abs, `no PEM ${what} in it (expected "${marker}")`);
-  return { abs, pem };
+  return file === undefined ? undefined : readPemFile(ctx.configDir, option, file, marker, what);
 }
 
 /**
@@ -51,16 +32,16 @@ function checkPair(cert: { abs: string; pem: Buffer }, key: { abs: string; pem: 
     if (code === 'ERR_OSSL_BAD_DECRYPT') {
       // OpenSSL says "bad decrypt" both for a missing and for a wrong passphrase.
       throw passphrase === undefined
-        ? optionsError('key_file', key.abs, 'the key is encrypted; set key_passphrase (e.g. "${SIDECAR_KEY_PASSPHRASE}")', err)
-        : optionsError('key_passphrase', key.abs, 'wrong passphrase for this key', err);
+        ? tlsOptionError('key_file', key.abs, 'the key is encrypted; set key_passphrase (e.g. "${SIDECAR_KEY_PASSPHRASE}")', err)
+        : tlsOptionError('key_passphrase', key.abs, 'wrong passphrase for this key', err);
     }
     if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
-      throw optionsError('key_file', key.abs, `not the private key of cert_file ${cert.abs}`, err);
+      throw tlsOptionError('key_file', key.abs, `not the private key of cert_file ${cert.abs}`, err);
     }
     if (code?.startsWith('ERR_OSSL_PEM') || code === 'ERR_OSSL_UNSUPPORTED') {
-      throw optionsError('key_file', key.abs, `cannot read the private key (${code})`, err);
+      throw tlsOptionError('key_file', key.abs, `cannot read the private key (${code})`, err);
     }
-    throw optionsError('cert_file', cert.abs, `cannot use the certificate and key (${code ?? (err as Error).message})`, err);
+    throw tlsOptionError('cert_file', cert.abs, `cannot use the certificate and key (${code ?? (err as Error).message})`, err);
   }
 }
 

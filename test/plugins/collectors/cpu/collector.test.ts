@@ -69,6 +69,13 @@ describe('cpu collector', () => {
     expect(read.calls).toBe(0);
   });
 
+  it('counts the counters of the platform it was built for (interrupts are inside sys on win32)', async () => {
+    const withIrq = (sys: number, irq: number, idle: number) => [{ times: { user: 0, nice: 0, sys, idle, irq } }];
+    const samples = (): CpuSample[] => [withIrq(0, 0, 0), withIrq(30, 20, 70)];
+    expect(await createCpuCollector({ first_window_ms: 10 }, scripted(...samples()), 'win32').collect(never())).toEqual({ cpu_percent: 30 });
+    expect(await createCpuCollector({ first_window_ms: 10 }, scripted(...samples()), 'linux').collect(never())).toEqual({ cpu_percent: 41.7 });
+  });
+
   it('reads the real os.cpus() by default', async () => {
     const collector = createCpuCollector({ first_window_ms: 20 });
     const { cpu_percent } = await collector.collect(never());

@@ -6,19 +6,27 @@ import { createGpuCollector } from '../../../../src/plugins/collectors/gpu/colle
 import type { GpuOptions } from '../../../../src/plugins/collectors/gpu/config.js';
 import { NVIDIA_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/nvidia-smi.js';
 import { ROCM_SMI_ARGS } from '../../../../src/plugins/collectors/gpu/rocm-smi.js';
+import { IOREG, IOREG_ARGS, SYSCTL } from '../../../../src/plugins/collectors/gpu/apple-ioreg.js';
+import { runTool, type RunTool } from '../../../../src/plugins/collectors/shared/run-tool.js';
 import { memoryLogger } from '../../../helpers/memory-logger.js';
-import { argsOf, fakeTool, printing, removeTempDirs, tempDir } from './fake-tools.js';
+import { argsOf, fakeTool, printing, removeTempDirs, tempDir } from '../shared/fake-tools.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const NULLS = { vram_total_bytes: null, gpu_vram_used_bytes: null, gpu_util_percent: null, gpus: null };
 const never = () => new AbortController().signal;
 
-/** setup makes a directory whose nvidia-smi and rocm-smi do not exist until a test writes them. */
-function setup(vendor: GpuOptions['vendor'] = 'auto') {
+/**
+ * setup makes a directory whose nvidia-smi, rocm-smi, ioreg and sysctl do not exist until a test writes them; macOS's
+ * tools, which the collector runs by absolute path, are run from there instead.
+ */
+function setup(vendor: GpuOptions['vendor'] = 'auto', platform: NodeJS.Platform = 'linux') {
   const dir = tempDir();
-  const options = { vendor, nvidia_smi: path.join(dir, 'nvidia-smi'), rocm_smi: path.join(dir, 'rocm-smi') };
+  // sysfs_path is the same empty folder: no class/drm there, so no amdgpu card, whatever this machine has.
+  const options = { vendor, nvidia_smi: path.join(dir, 'nvidia-smi'), rocm_smi: path.join(dir, 'rocm-smi'), amd_source: 'auto' as const, sysfs_path: dir };
   const log = memoryLogger('info');
-  const collector = createGpuCollector(options, log.logger);
+  const macTools = new Map([[IOREG, path.join(dir, 'ioreg')], [SYSCTL, path.join(dir, 'sysctl')]]);
+  const run: RunTool = (command, args, signal) => runTool(macTools.get(command) ?? command, args, signal);
+  const collector = createGpuCollector(options, log.logger, { platform, env: {}, run });
   const infos = () => log.records().filter((r) => r['level'] === 30);
   return { dir, options, collector, infos };
 }
@@ -26,23 +34,43 @@ function setup(vendor: GpuOptions['vendor'] = 'auto') {
 afterEach(removeTempDirs);
 
 describe.skipIf(process.platform === 'win32')('gpu collector with fake tools', () => {
-  // Each fixtures/<case>/ holds what the tool prints (nvidia-smi.txt or rocm-smi.json) and the expected fields.
-  it.each(readdirSync(FIXTURES))('%s', async (name) => {
-    const { dir, collector } = setup();
+  // Each fixtures/<case>/ holds what the tool prints (nvidia-smi.txt, rocm-smi.json, or ioreg.txt from a Mac) and the
+  // expected fields. The Mac cases run as on macOS, without an iogpu.wired_limit_mb (the sysctl does not exist).
+  const ARGS: Record<string, readonly string[]> = { 'nvidia-smi': NVIDIA_SMI_ARGS, 'rocm-smi': ROCM_SMI_ARGS, ioreg: IOREG_ARGS };
+  const cases = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  it.each(cases)('%s', async (name) => {
     const files = readdirSync(path.join(FIXTURES, name));
     const output = files.find((f) => f !== 'expected.json')!;
     const tool = path.parse(output).name;
+    const { dir, collector } = setup('auto', tool === 'ioreg' ? 'darwin' : 'linux');
     fakeTool(dir, tool, printing(dir, tool, path.join(FIXTURES, name, output)));
     const expected: unknown = JSON.parse(readFileSync(path.join(FIXTURES, name, 'expected.json'), 'utf8'));
     expect(await collector.collect(never())).toEqual(expected);
-    expect(argsOf(dir, tool)).toEqual(tool === 'nvidia-smi' ? NVIDIA_SMI_ARGS : ROCM_SMI_ARGS);
+    expect(argsOf(dir, tool)).toEqual(ARGS[tool]);
+  });
+
+  it('on macOS reports the wired limit an operator set as the total, and no total for 0', async () => {
+    const { dir, collector } = setup('auto', 'darwin');
+    fakeTool(dir, 'ioreg', printing(dir, 'ioreg', path.join(FIXTURES, 'apple-m4', 'ioreg.txt')));
+    fakeTool(dir, 'sysctl', 'echo 12288');
+    const fields = await collector.collect(never());
+    expect(fields.vram_total_bytes).toBe(12288 * 1024 * 1024);
+    expect(fields.gpus).toEqual([expect.objectContaining({ vram_total_bytes: 12288 * 1024 * 1024, vram_used_bytes: 430571520 })]);
+    fakeTool(dir, 'sysctl', 'echo 0');
+    expect((await collector.collect(never())).vram_total_bytes).toBeNull();
+  });
+
+  it('on macOS without ioreg reports nulls and says so once', async () => {
+    const { collector, infos } = setup('auto', 'darwin');
+    expect(await collector.collect(never())).toEqual(NULLS);
+    expect(infos()[0]!['msg']).toBe('No GPU tool found (tried /usr/sbin/ioreg); GPU fields are null');
   });
 
   it('reports nulls and logs once at info when no tool exists, and again only after one went away', async () => {
     const { dir, collector, infos } = setup();
     for (let i = 0; i < 4; i++) expect(await collector.collect(never())).toEqual(NULLS);
     expect(infos()).toHaveLength(1);
-    expect(infos()[0]).toMatchObject({ msg: expect.stringMatching(/^No GPU tool found \(tried .*nvidia-smi, .*rocm-smi\)/) });
+    expect(infos()[0]).toMatchObject({ msg: expect.stringMatching(/^No GPU tool found \(tried .*nvidia-smi, .*rocm-smi, .*class\/drm \(amdgpu\)\); GPU fields are null$/) });
 
     const nvidia = fakeTool(dir, 'nvidia-smi', 'echo "0, X, 1, 1, 1, 1"');
     expect((await collector.collect(never())).gpu_util_percent).toBe(1);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuCollector, resolveCommand } from '../../../../src/plugins/collectors/gpu/index.js';
 import { memoryLogger } from '../../../helpers/memory-logger.js';
-import { fakeTool, removeTempDirs, tempDir } from './fake-tools.js';
+import { fakeTool, removeTempDirs, tempDir } from '../shared/fake-tools.js';
 
 afterEach(removeTempDirs);
 
@@ -16,7 +16,9 @@ describe('gpu manifest', () => {
   });
 
   it('fills the defaults', () => {
-    expect(validate({})).toEqual({ value: { vendor: 'auto', nvidia_smi: 'nvidia-smi', rocm_smi: 'rocm-smi' } });
+    expect(validate({})).toEqual({
+      value: { vendor: 'auto', nvidia_smi: 'nvidia-smi', rocm_smi: 'rocm-smi', amd_source: 'auto', sysfs_path: '/sys' },
+    });
     expect(validate({ vendor: 'amd', rocm_smi: '/opt/rocm/bin/rocm-smi' })).toMatchObject({ value: { vendor: 'amd', rocm_smi: '/opt/rocm/bin/rocm-smi' } });
   });
 
@@ -24,8 +26,19 @@ describe('gpu manifest', () => {
     [{ vendor: 'intel' }, 'vendor'],
     [{ nvidia_smi: '' }, 'nvidia_smi'],
     [{ rocm_smi: 42 }, 'rocm_smi'],
+    [{ amd_source: 'opencl' }, 'amd_source'],
+    [{ sysfs_path: '' }, 'sysfs_path'],
   ])('rejects %j', (options, key) => {
     expect(validate(options)).toMatchObject({ issues: [{ path: [key] }] });
+  });
+
+  it.each(['nvidia-smi.bat', 'C:\\tools\\rocm-smi.CMD', './wrap.cmd '])('refuses %j as a tool: a .bat or .cmd runs only through a shell', (tool) => {
+    for (const key of ['nvidia_smi', 'rocm_smi']) {
+      expect(validate({ [key]: tool })).toMatchObject({
+        issues: [{ path: [key], message: 'is a .bat or .cmd file, which Windows runs only through a shell; give the program itself (the .exe)' }],
+      });
+    }
+    expect(validate({ nvidia_smi: 'C:\\batch\\nvidia-smi.exe' })).not.toHaveProperty('issues');
   });
 
   it('rejects unknown options', () => {
@@ -45,7 +58,7 @@ describe('gpu manifest', () => {
     const ctx = {
       name: 'gpu',
       instanceId: 'gpu',
-      options: { vendor: 'nvidia' as const, nvidia_smi: './my-smi', rocm_smi: 'rocm-smi' },
+      options: { vendor: 'nvidia' as const, nvidia_smi: './my-smi', rocm_smi: 'rocm-smi', amd_source: 'auto' as const, sysfs_path: '/sys' },
       logger,
       agent: { id: 'a', name: 'a' },
       configDir: dir,

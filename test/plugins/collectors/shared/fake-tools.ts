@@ -6,7 +6,7 @@ const dirs: string[] = [];
 
 /** tempDir makes a fresh directory for fake tools, removed by `removeTempDirs`. */
 export function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-gpu-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-tool-'));
   dirs.push(dir);
   return dir;
 }

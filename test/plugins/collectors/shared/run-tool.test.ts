@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTool, ToolNotFoundError } from '../../../../src/plugins/collectors/gpu/run-tool.js';
+import { runTool, ToolNotFoundError } from '../../../../src/plugins/collectors/shared/run-tool.js';
 import { fakeTool, isGone, removeTempDirs, tempDir } from './fake-tools.js';
 
 const never = () => new AbortController().signal;
