@@ -16,7 +16,8 @@ let errors = 0;
 /** frames counts every JSON frame the hub received, for its CPU cost per frame. */
 let frames = 0;
 // print is called as each report is accepted and stored: its arrival time, exact.
-const hub = await startDevHub({ port, host: '127.0.0.1', print: () => void reports.push(at()) });
+// rateLimits stays on, explicitly: the hub's refusals are one of the things measured.
+const hub = await startDevHub({ port, host: '127.0.0.1', rateLimits: true, print: () => void reports.push(at()) });
 
 /** scan reads the frames received since the last scan; arrival is taken as the scan time (≤ 50 ms late). */
 function scan() {
