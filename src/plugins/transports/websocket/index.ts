@@ -1,6 +1,5 @@
 import { defineTransport } from '../../../plugin.js';
 import { websocketOptionsSchema, type WebsocketOptions } from './config.js';
-import { prepareHubSocket } from './hub-socket.js';
 
 // The transport (and ws with it) is imported when one is created, not with the manifest: `validate`, `plugins`
 // and `schema` need only the options schema, and ws with its TLS and zlib cost them a third of their start-up.
@@ -17,7 +16,8 @@ export const websocketTransport = defineTransport<WebsocketOptions>({
   description: 'Sends each report to the hub over a WebSocket, reconnecting and buffering while it is away.',
   options: websocketOptionsSchema,
   create: async (ctx) => {
-    const socket = await prepareHubSocket(ctx);
-    return new (await import('./transport.js')).WebsocketTransport(ctx, { socket });
+    // TLS files and the proxy are read here too, not with the manifest: `validate` needs neither node:tls nor them.
+    const [{ prepareHubSocket }, { WebsocketTransport }] = await Promise.all([import('./hub-socket.js'), import('./transport.js')]);
+    return new WebsocketTransport(ctx, { socket: await prepareHubSocket(ctx) });
   },
 });

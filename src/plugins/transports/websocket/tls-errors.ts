@@ -89,8 +89,11 @@ const words = (w: Words, ctx: SocketErrorContext): string => (typeof w === 'func
 const isTlsError = (err: Error & { code?: string }): boolean =>
   (err.code !== undefined && err.code in VERIFY_ERRORS) || /SSL routines|SSL alert/.test(err.message) || err.code?.startsWith('ERR_SSL_') === true;
 
+/** NODE_CA_HINT is the advice Node 24 appends to certificate errors; ours (ca_file) is the one that applies here. */
+const NODE_CA_HINT = /; if the root CA is installed locally, try running Node\.js with --use-system-ca/;
+
 /** firstLine is the error as Node words it, on one line: the fallback for what the tables do not know. */
-const firstLine = (err: Error): string => err.message.split('\n')[0] || err.name;
+const firstLine = (err: Error): string => (err.message.split('\n')[0] || err.name).replace(NODE_CA_HINT, '');
 
 /**
  * describeSocketError words one socket error in one line: plain words first, then the code in parentheses to
