@@ -6,7 +6,7 @@
 //   (c) the hub's rate-limit refusals per tier, and frames it answered with an error.
 // Environment: FLEET_AGENTS (1000), FLEET_INTERVAL_MS (10000), FLEET_DOWN_MS (3000: how long the hub stays dead),
 // FLEET_SPREAD_MS (the websocket default when unset). See bench/FLEET.md.
-import { createServer } from 'node:net';
+import { freePort } from './lib/free-port.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createSidecar } from '../dist/index.js';
@@ -33,14 +33,6 @@ setTimeout(() => {
   process.exit(1);
 }, 6 * 60_000).unref();
 
-/** freePort asks the kernel for a free loopback port; the hub binds it, and binds it again after the restart. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Arrivals collects what every hub incarnation reported: identify and report times, refusals, errors. */
 const arrivals = { identifies: [], reports: [], refused: [], errors: [], cpu: [], frames: [] };

@@ -14,7 +14,7 @@
 //   BENCH_RESULTS            where to write the results (default bench/RESULTS.md; "-" skips)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './lib/free-port.js';
 import http from 'node:http';
 import os from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -238,13 +238,6 @@ function findNodeExporter() {
     for (const name of ['prometheus-node-exporter', 'node_exporter']) if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return undefined;
-}
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 const scrapeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function scrape(port) {

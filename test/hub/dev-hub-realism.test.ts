@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDevHub, type DevHub, type DevHubOptions } from '../../src/hub/dev-hub.js';
+import { hub, sockets } from './helpers.js';
 import { REAP_AFTER_MS, STALE_AFTER_MS } from '../../src/hub/hub-state.js';
 import { VirtualTime } from '../plugins/transports/websocket/virtual-time.js';
 
-const hubs: DevHub[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-});
-
-async function hub(opts: DevHubOptions = {}): Promise<DevHub> {
-  const h = await startDevHub({ port: 0, print: () => undefined, ...opts });
-  hubs.push(h);
-  return h;
-}
 
 /** client connects; `send` writes a frame, `frames` collects every answer, `waitFor` waits for one of a type. */
 async function client(url: string) {

@@ -1,21 +1,9 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDevHub, type DevHub, type DevHubOptions } from '../../src/hub/dev-hub.js';
+import { hub, sockets } from './helpers.js';
 
 const SECRET = 'dev-hub-SECRET-91';
-const hubs: DevHub[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
-});
-
-async function hub(opts: DevHubOptions = {}): Promise<DevHub> {
-  const h = await startDevHub({ port: 0, print: () => undefined, ...opts });
-  hubs.push(h);
-  return h;
-}
 
 /** client connects and returns `ask`, which sends a frame and resolves with the next answer. */
 async function client(url: string) {
